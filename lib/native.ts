@@ -1,0 +1,124 @@
+// The only file that touches the C++ addon. Everything the addon accepts and returns is typed here;
+// the rest of lib/ talks to this narrow binding, never to the .node file directly.
+import * as path from "path";
+
+/** Retry policy applied by the native I/O thread between attempts of one HTTP request. */
+export interface NativeRetryPolicy {
+  maxRetries: number;
+  baseDelay: number;
+  maxDelay: number;
+  backoffMultiplier: number;
+  enableJitter: boolean;
+  retryableStatusCodes: number[];
+}
+
+/** One HTTP request, fully resolved in JS (URL, headers after middleware, body). */
+export interface NativeRequestSpec {
+  method: string;
+  url: string;
+  /** "Name: value" lines, in the order they should be sent. */
+  headers: string[];
+  /** Request body (already JSON-encoded when it is JSON). Omitted: no body. */
+  body?: string | Uint8Array;
+  retry: NativeRetryPolicy;
+}
+
+/**
+ * A whole queue subscription run by the I/O thread: submit, poll status on native timers, fetch the
+ * result. JS is woken only for what it asks to see.
+ */
+export interface NativeSubscribeSpec {
+  submit: NativeRequestSpec;
+  /** `<queue base>/<[ns/]owner/alias>/requests/`; native appends `<id>/status?logs=0|1`, `<id>`, `<id>/cancel`. */
+  requestsPrefix: string;
+  /** Headers for status, result and cancel calls ("Name: value"). */
+  headers: string[];
+  logs: boolean;
+  pollInterval: number;
+  /** Deliver every polled status as a "status" record (the user passed onQueueUpdate). */
+  statusUpdates: boolean;
+  /** Client-side timeout in ms (0: none). On expiry the I/O thread sends cancel and reports "timeout". */
+  timeout: number;
+  statusRetry: NativeRetryPolicy;
+  resultRetry: NativeRetryPolicy;
+}
+
+/** A finished HTTP exchange, whatever its status code (retries already exhausted or not needed). */
+export interface NativeResponse {
+  status: number;
+  /** Reason phrase from the status line ("" on HTTP/2). */
+  statusText: string;
+  /** Raw response header block of the final response, "name: value" lines joined by "\r\n". */
+  headers: string;
+  /** x-fal-request-id, "" when absent. */
+  requestId: string;
+  contentType: string;
+  /** x-fal-request-timeout-type, "" when absent. */
+  timeoutType: string;
+  /** Text bodies (JSON, text/*) arrive as a string, anything else as a Buffer. */
+  body: string | Buffer;
+  /** Set when the content type is JSON but the body failed simdjson validation. */
+  jsonError?: string;
+  /** Effective URL after redirects. */
+  url: string;
+}
+
+export type NativeRecord =
+  /** Final: an HTTP response (2xx or not). For a subscribe job this is the result, or the failing call. */
+  | { id: number; type: "response"; response: NativeResponse; attempts: number }
+  /** Final: transport failure after retries (code is Node-style: ECONNREFUSED, ECONNRESET, ...). */
+  | { id: number; type: "error"; code: string; message: string; curlCode: number; attempts: number; url: string }
+  /** Subscribe: the submit succeeded. `body` is the raw submit response JSON. */
+  | { id: number; type: "enqueued"; requestId: string; body: string }
+  /** Subscribe: one polled status (raw JSON), only when statusUpdates was set. */
+  | { id: number; type: "status"; body: string }
+  /** Final, subscribe: the client-side timeout fired; the I/O thread already sent cancel. */
+  | { id: number; type: "timeout"; requestId: string };
+
+export interface NativeClient {
+  /** Starts one request; its final record ("response" or "error") comes back through onRecords. */
+  request(id: number, spec: NativeRequestSpec): void;
+  /** Starts a subscribe job. */
+  subscribe(id: number, spec: NativeSubscribeSpec): void;
+  /** Cancels a job and its transfer; no further record is delivered for it. */
+  cancel(id: number): void;
+  /** Stops the I/O thread (pending jobs are dropped). Idempotent. */
+  close(): void;
+}
+
+export interface NativeClientOptions {
+  /** PEM bundle to trust instead of the system store (set when NODE_EXTRA_CA_CERTS is used). */
+  caPem?: string;
+  userAgent: string;
+}
+
+interface NativeAddon {
+  Client: new (options: NativeClientOptions, onRecords: (records: NativeRecord[]) => void) => NativeClient;
+  curlVersion: string;
+}
+
+let cached: NativeAddon | undefined;
+
+/** Loads the addon once per JS environment (each worker thread gets its own instance). */
+export function loadAddon(): NativeAddon {
+  if (cached) return cached;
+  const candidates = [
+    path.join(__dirname, "..", "..", "build", "Release", "fal_native.node"),
+    path.join(__dirname, "..", "..", "build", "Debug", "fal_native.node"),
+  ];
+  const errors: string[] = [];
+  for (const file of candidates) {
+    try {
+      cached = require(file) as NativeAddon;
+      return cached;
+    } catch (err) {
+      errors.push(`${file}: ${(err as Error).message.split("\n")[0]}`);
+    }
+  }
+  throw new Error(
+    "fal-native: could not load the native addon.\n" +
+      errors.map((e) => `  tried ${e}`).join("\n") +
+      "\nBuild it with `npm run build` (needs cmake, a C++17 compiler, libcurl4-openssl-dev and " +
+      "libsimdjson-dev; `npm run setup` installs them on Debian/Ubuntu).",
+  );
+}

@@ -1,0 +1,27 @@
+// Module entry. Context-aware: every environment (main thread, each worker, each Electron
+// renderer) gets its own instance with no shared JS state; only curl's global init is shared.
+#include <curl/curl.h>
+#include <napi.h>
+
+#include <mutex>
+
+#include "client.h"
+
+namespace falnative {
+
+class FalAddon : public Napi::Addon<FalAddon> {
+ public:
+  FalAddon(Napi::Env env, Napi::Object exports) {
+    static std::once_flag curlInit;
+    std::call_once(curlInit, [] { curl_global_init(CURL_GLOBAL_ALL); });
+    DefineAddon(exports, {
+                             InstanceValue("Client", Client::Define(env), napi_enumerable),
+                             InstanceValue("curlVersion", Napi::String::New(env, curl_version()), napi_enumerable),
+                         });
+  }
+};
+
+}  // namespace falnative
+
+using falnative::FalAddon;
+NODE_API_ADDON(FalAddon)

@@ -1,0 +1,104 @@
+#include "client.h"
+
+#include <cmath>
+
+#include "jobs.h"
+#include "spec_reader.h"
+
+namespace falnative {
+
+Napi::Function Client::Define(Napi::Env env) {
+  return DefineClass(env, "Client",
+                     {
+                         InstanceMethod<&Client::Request>("request"),
+                         InstanceMethod<&Client::Subscribe>("subscribe"),
+                         InstanceMethod<&Client::Cancel>("cancel"),
+                         InstanceMethod<&Client::Close>("close"),
+                     });
+}
+
+Client::Client(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Client>(info), env_(info.Env()) {
+  Napi::Env env = info.Env();
+  ClientOptions options = ReadClientOptions(info[0]);
+  if (!info[1].IsFunction()) throw Napi::TypeError::New(env, "fal-native: onRecords must be a function");
+  // Order matters for teardown: hooks run in reverse order of registration, so registering ours
+  // after the thread-safe function's lets us join the I/O thread before Node finalizes it.
+  dispatcher_ = Dispatcher::Create(env, info[1].As<Napi::Function>());
+  Dispatcher* dispatcher = dispatcher_;
+  loop_ = std::make_unique<IoLoop>(std::move(options), [dispatcher](Record&& record) {
+    dispatcher->Post(std::move(record));
+  });
+  cleanupHookRegistered_ = napi_add_env_cleanup_hook(env, &Client::OnEnvironmentTeardown, this) == napi_ok;
+}
+
+Client::~Client() {
+  if (cleanupHookRegistered_) napi_remove_env_cleanup_hook(env_, &Client::OnEnvironmentTeardown, this);
+  Shutdown();
+}
+
+void Client::OnEnvironmentTeardown(void* self) {
+  auto* client = static_cast<Client*>(self);
+  client->cleanupHookRegistered_ = false;
+  client->Shutdown();
+}
+
+void Client::Shutdown() {
+  if (loop_) {
+    loop_->Stop();  // joins: no record can be posted after this
+    loop_.reset();
+  }
+  if (dispatcher_) {
+    dispatcher_->Release();
+    dispatcher_ = nullptr;
+  }
+}
+
+void Client::EnsureOpen(Napi::Env env) const {
+  if (!loop_) throw Napi::Error::New(env, "fal-native: the client is closed");
+}
+
+uint64_t Client::ReadJobId(const Napi::CallbackInfo& info) {
+  double id = info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : -1;
+  if (!(id >= 1 && id < 9007199254740992.0) || std::floor(id) != id) {
+    throw Napi::TypeError::New(info.Env(), "fal-native: job id must be a positive integer");
+  }
+  return static_cast<uint64_t>(id);
+}
+
+Napi::Value Client::Request(const Napi::CallbackInfo& info) {
+  EnsureOpen(info.Env());
+  uint64_t id = ReadJobId(info);
+  RequestSpec spec = ReadRequestSpec(info[1], "request spec");
+  dispatcher_->Track(info.Env(), id);
+  loop_->Add(std::make_unique<RequestJob>(id, std::move(spec)));
+  return info.Env().Undefined();
+}
+
+Napi::Value Client::Subscribe(const Napi::CallbackInfo& info) {
+  EnsureOpen(info.Env());
+  uint64_t id = ReadJobId(info);
+  SubscribeSpec spec = ReadSubscribeSpec(info[1]);
+  dispatcher_->Track(info.Env(), id);
+  loop_->Add(std::make_unique<SubscribeJob>(id, std::move(spec)));
+  return info.Env().Undefined();
+}
+
+Napi::Value Client::Cancel(const Napi::CallbackInfo& info) {
+  uint64_t id = ReadJobId(info);
+  if (loop_) {
+    dispatcher_->Untrack(info.Env(), id);
+    loop_->Cancel(id);
+  }
+  return info.Env().Undefined();
+}
+
+Napi::Value Client::Close(const Napi::CallbackInfo& info) {
+  if (cleanupHookRegistered_) {
+    napi_remove_env_cleanup_hook(env_, &Client::OnEnvironmentTeardown, this);
+    cleanupHookRegistered_ = false;
+  }
+  Shutdown();
+  return info.Env().Undefined();
+}
+
+}  // namespace falnative

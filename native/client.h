@@ -1,0 +1,39 @@
+// The JS-facing client object: request / subscribe / cancel / close. It owns one I/O thread and
+// one dispatcher, and stops both when JS closes it, when it is garbage collected, or when its
+// environment (worker thread, Electron renderer, the process) is torn down.
+#pragma once
+
+#include <napi.h>
+
+#include <memory>
+
+#include "dispatcher.h"
+#include "io_loop.h"
+
+namespace falnative {
+
+class Client : public Napi::ObjectWrap<Client> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+
+  explicit Client(const Napi::CallbackInfo& info);
+  ~Client() override;
+
+ private:
+  Napi::Value Request(const Napi::CallbackInfo& info);
+  Napi::Value Subscribe(const Napi::CallbackInfo& info);
+  Napi::Value Cancel(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
+
+  uint64_t ReadJobId(const Napi::CallbackInfo& info);
+  void EnsureOpen(Napi::Env env) const;
+  void Shutdown();
+  static void OnEnvironmentTeardown(void* self);
+
+  napi_env env_;
+  Dispatcher* dispatcher_ = nullptr;  // released, not deleted (see Dispatcher::Create)
+  std::unique_ptr<IoLoop> loop_;
+  bool cleanupHookRegistered_ = false;
+};
+
+}  // namespace falnative

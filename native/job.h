@@ -1,0 +1,49 @@
+// A unit of work on the I/O thread: one logical request (with retries) or a whole subscription.
+// Jobs are sequential: at most one HTTP call in flight per job, plus timers.
+#pragma once
+
+#include <curl/curl.h>
+
+#include <cstdint>
+#include <string>
+
+#include "records.h"
+#include "specs.h"
+
+namespace falnative {
+
+class IoLoop;
+class Transfer;
+
+// The end of one logical call after the loop applied the retry policy.
+struct CallOutcome {
+  bool gotResponse = false;  // false: transport failure
+  HttpResponse response;
+  CURLcode curlCode = CURLE_OK;
+  std::string errorText;
+  std::string url;
+  std::string method;
+  int attempts = 0;
+};
+
+class Job {
+ public:
+  explicit Job(uint64_t id) : id_(id) {}
+  virtual ~Job() = default;
+
+  uint64_t id() const { return id_; }
+
+  virtual void Start(IoLoop& loop) = 0;
+  virtual void OnCallDone(IoLoop& loop, CallOutcome&& outcome) = 0;
+  virtual void OnTimer(IoLoop& loop, int tag) {}
+
+  // Bookkeeping owned by IoLoop: the call in progress.
+  const RequestSpec* callSpec = nullptr;
+  int callAttempts = 0;
+  Transfer* transfer = nullptr;
+
+ private:
+  uint64_t id_;
+};
+
+}  // namespace falnative

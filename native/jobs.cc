@@ -1,0 +1,148 @@
+#include "jobs.h"
+
+#include "io_loop.h"
+#include "json.h"
+#include "retry.h"
+
+namespace falnative {
+namespace {
+
+bool IsSuccess(long status) { return status >= 200 && status < 300; }
+
+Record ErrorRecord(uint64_t id, const CallOutcome& outcome, const char* code, std::string message) {
+  Record record;
+  record.id = id;
+  record.type = Record::Type::Error;
+  record.attempts = outcome.attempts;
+  record.code = code;
+  record.message = std::move(message);
+  record.url = outcome.url;
+  return record;
+}
+
+}  // namespace
+
+Record FinalRecord(uint64_t id, CallOutcome&& outcome) {
+  if (!outcome.gotResponse) {
+    Record record = ErrorRecord(id, outcome, NodeErrorCode(outcome.curlCode),
+                                outcome.method + " " + outcome.url + " failed: " + outcome.errorText +
+                                    (outcome.attempts > 1 ? " (after " + std::to_string(outcome.attempts) + " attempts)" : ""));
+    record.curlCode = static_cast<int>(outcome.curlCode);
+    return record;
+  }
+  Record record;
+  record.id = id;
+  record.type = Record::Type::Response;
+  record.attempts = outcome.attempts;
+  record.response = std::move(outcome.response);
+  return record;
+}
+
+void RequestJob::Start(IoLoop& loop) { loop.BeginCall(*this, spec_); }
+
+void RequestJob::OnCallDone(IoLoop& loop, CallOutcome&& outcome) {
+  if (!silent_) loop.Emit(FinalRecord(id(), std::move(outcome)));
+  loop.Finish(*this);
+}
+
+void SubscribeJob::Start(IoLoop& loop) { loop.BeginCall(*this, spec_.submit); }
+
+RequestSpec SubscribeJob::QueueCall(const char* method, const std::string& suffix, const RetryPolicy& retry) const {
+  RequestSpec call;
+  call.method = method;
+  call.url = spec_.requestsPrefix + requestId_ + suffix;
+  call.headers = spec_.headers;
+  call.retry = retry;
+  return call;
+}
+
+void SubscribeJob::OnCallDone(IoLoop& loop, CallOutcome&& outcome) {
+  // Transport failures and HTTP errors end the subscription with the failing call, as the
+  // official client rejects with the error of whichever step failed.
+  bool failed = !outcome.gotResponse || !IsSuccess(outcome.response.status);
+  if (failed || phase_ == Phase::Result) {
+    loop.Emit(FinalRecord(id(), std::move(outcome)));
+    loop.Finish(*this);
+    return;
+  }
+  HttpResponse& response = outcome.response;
+  if (!response.jsonError.empty() || !IsJsonContentType(response.contentType)) {
+    loop.Emit(ErrorRecord(id(), outcome, "ERR_FAL_BAD_RESPONSE",
+                          "Malformed queue response from " + response.url + ": expected JSON, " +
+                              (response.jsonError.empty() ? "got content type '" + response.contentType + "'"
+                                                          : response.jsonError)));
+    loop.Finish(*this);
+    return;
+  }
+  if (phase_ == Phase::Submit) {
+    OnSubmitted(loop, response);
+  } else {
+    OnStatus(loop, response);
+  }
+}
+
+void SubscribeJob::OnSubmitted(IoLoop& loop, HttpResponse& response) {
+  if (!ReadStringField(response.body, "request_id", &requestId_) || requestId_.empty()) {
+    CallOutcome context;
+    context.url = response.url;
+    loop.Emit(ErrorRecord(id(), context, "ERR_FAL_BAD_RESPONSE",
+                          "Malformed queue response from " + response.url + ": no request_id"));
+    loop.Finish(*this);
+    return;
+  }
+  Record enqueued;
+  enqueued.id = id();
+  enqueued.type = Record::Type::Enqueued;
+  enqueued.requestId = requestId_;
+  enqueued.body = std::move(response.body);
+  loop.Emit(std::move(enqueued));
+
+  statusCall_ = QueueCall("GET", spec_.logs ? "/status?logs=1" : "/status?logs=0", spec_.statusRetry);
+  resultCall_ = QueueCall("GET", "", spec_.resultRetry);
+  phase_ = Phase::Status;
+  if (spec_.timeoutMs > 0) loop.SetTimer(*this, kTimeoutTimer, static_cast<double>(spec_.timeoutMs));
+  loop.BeginCall(*this, statusCall_);
+}
+
+void SubscribeJob::OnStatus(IoLoop& loop, HttpResponse& response) {
+  std::string status;
+  bool completed = ReadStringField(response.body, "status", &status) && status == "COMPLETED";
+  if (spec_.statusUpdates) {
+    Record update;
+    update.id = id();
+    update.type = Record::Type::Status;
+    update.body = std::move(response.body);
+    loop.Emit(std::move(update));
+  }
+  if (completed) {
+    // The official client stops its timeout once it has seen COMPLETED.
+    loop.ClearTimer(*this, kTimeoutTimer);
+    phase_ = Phase::Result;
+    loop.BeginCall(*this, resultCall_);
+  } else {
+    loop.SetTimer(*this, kPollTimer, static_cast<double>(spec_.pollIntervalMs));
+  }
+}
+
+void SubscribeJob::OnTimer(IoLoop& loop, int tag) {
+  if (tag == kPollTimer) {
+    loop.BeginCall(*this, statusCall_);
+  } else if (tag == kTimeoutTimer) {
+    OnTimeout(loop);
+  }
+}
+
+void SubscribeJob::OnTimeout(IoLoop& loop) {
+  loop.AbortCall(*this);
+  loop.ClearTimer(*this, kPollTimer);
+  // Best effort, as the official client: the cancel's own outcome is not reported.
+  loop.Spawn(std::make_unique<RequestJob>(loop.InternalId(), QueueCall("PUT", "/cancel", spec_.resultRetry), true));
+  Record timeout;
+  timeout.id = id();
+  timeout.type = Record::Type::Timeout;
+  timeout.requestId = requestId_;
+  loop.Emit(std::move(timeout));
+  loop.Finish(*this);
+}
+
+}  // namespace falnative

@@ -1,0 +1,12 @@
+// Converts a record into the plain JS object described by NativeRecord in lib/native.ts.
+#pragma once
+
+#include <napi.h>
+
+#include "records.h"
+
+namespace falnative {
+
+Napi::Object RecordToJs(Napi::Env env, Record& record);
+
+}  // namespace falnative

@@ -1,0 +1,41 @@
+// What the I/O thread hands back to JS: one record per event of a job. Records are moved across
+// threads in batches (dispatcher.h) and turned into JS objects only on the JS thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace falnative {
+
+// A finished HTTP exchange as seen after redirects.
+struct HttpResponse {
+  long status = 0;
+  std::string statusText;
+  std::string headers;  // raw header block of the final response
+  std::string requestId;
+  std::string contentType;
+  std::string timeoutType;
+  std::string body;
+  bool bodyIsText = true;
+  std::string jsonError;  // set when a JSON body failed validation
+  std::string url;        // effective URL
+};
+
+struct Record {
+  enum class Type { Response, Error, Enqueued, Status, Timeout };
+
+  uint64_t id = 0;
+  Type type = Type::Response;
+  int attempts = 0;
+  HttpResponse response;   // Response
+  std::string code;        // Error: Node-style code (ECONNREFUSED, ...)
+  std::string message;     // Error
+  int curlCode = 0;        // Error
+  std::string url;         // Error
+  std::string requestId;   // Enqueued, Timeout
+  std::string body;        // Enqueued (submit JSON), Status (status JSON)
+
+  bool IsFinal() const { return type == Type::Response || type == Type::Error || type == Type::Timeout; }
+};
+
+}  // namespace falnative

@@ -1,0 +1,132 @@
+#include "spec_reader.h"
+
+#include <cmath>
+
+namespace falnative {
+namespace {
+
+[[noreturn]] void Fail(Napi::Env env, const std::string& where, const std::string& expected) {
+  throw Napi::TypeError::New(env, "fal-native: " + where + " must be " + expected);
+}
+
+Napi::Object AsObject(const Napi::Value& value, const std::string& where) {
+  if (!value.IsObject()) Fail(value.Env(), where, "an object");
+  return value.As<Napi::Object>();
+}
+
+std::string ReadString(const Napi::Object& object, const char* key, const std::string& where) {
+  Napi::Value value = object.Get(key);
+  if (!value.IsString()) Fail(object.Env(), where + "." + key, "a string");
+  return value.As<Napi::String>().Utf8Value();
+}
+
+double ReadNumber(const Napi::Object& object, const char* key, const std::string& where) {
+  Napi::Value value = object.Get(key);
+  if (!value.IsNumber() || !std::isfinite(value.As<Napi::Number>().DoubleValue())) {
+    Fail(object.Env(), where + "." + key, "a finite number");
+  }
+  return value.As<Napi::Number>().DoubleValue();
+}
+
+bool ReadBool(const Napi::Object& object, const char* key, const std::string& where) {
+  Napi::Value value = object.Get(key);
+  if (!value.IsBoolean()) Fail(object.Env(), where + "." + key, "a boolean");
+  return value.As<Napi::Boolean>().Value();
+}
+
+std::vector<std::string> ReadStrings(const Napi::Object& object, const char* key, const std::string& where) {
+  Napi::Value value = object.Get(key);
+  if (!value.IsArray()) Fail(object.Env(), where + "." + key, "an array of strings");
+  Napi::Array array = value.As<Napi::Array>();
+  std::vector<std::string> out;
+  out.reserve(array.Length());
+  for (uint32_t i = 0; i < array.Length(); i++) {
+    Napi::Value item = array.Get(i);
+    if (!item.IsString()) Fail(object.Env(), where + "." + key + "[" + std::to_string(i) + "]", "a string");
+    std::string line = item.As<Napi::String>().Utf8Value();
+    // A CR or LF inside a header would let a value smuggle extra headers into the request.
+    if (line.find_first_of("\r\n") != std::string::npos) {
+      Fail(object.Env(), where + "." + key + "[" + std::to_string(i) + "]", "a header line without CR/LF");
+    }
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
+RetryPolicy ReadRetry(const Napi::Value& value, const std::string& where) {
+  Napi::Object object = AsObject(value, where);
+  RetryPolicy policy;
+  policy.maxRetries = static_cast<int>(ReadNumber(object, "maxRetries", where));
+  policy.baseDelayMs = ReadNumber(object, "baseDelay", where);
+  policy.maxDelayMs = ReadNumber(object, "maxDelay", where);
+  policy.backoffMultiplier = ReadNumber(object, "backoffMultiplier", where);
+  policy.enableJitter = ReadBool(object, "enableJitter", where);
+  policy.retryableStatusCodes.clear();
+  Napi::Value codes = object.Get("retryableStatusCodes");
+  if (!codes.IsArray()) Fail(object.Env(), where + ".retryableStatusCodes", "an array of numbers");
+  Napi::Array array = codes.As<Napi::Array>();
+  for (uint32_t i = 0; i < array.Length(); i++) {
+    Napi::Value code = array.Get(i);
+    if (!code.IsNumber()) Fail(object.Env(), where + ".retryableStatusCodes", "an array of numbers");
+    policy.retryableStatusCodes.push_back(static_cast<long>(code.As<Napi::Number>().Int64Value()));
+  }
+  if (policy.maxRetries < 0) Fail(object.Env(), where + ".maxRetries", "a number >= 0");
+  return policy;
+}
+
+}  // namespace
+
+RequestSpec ReadRequestSpec(const Napi::Value& value, const std::string& where) {
+  Napi::Object object = AsObject(value, where);
+  RequestSpec spec;
+  spec.method = ReadString(object, "method", where);
+  spec.url = ReadString(object, "url", where);
+  spec.headers = ReadStrings(object, "headers", where);
+  Napi::Value body = object.Get("body");
+  if (body.IsString()) {
+    spec.hasBody = true;
+    spec.body = body.As<Napi::String>().Utf8Value();
+  } else if (body.IsTypedArray()) {
+    Napi::TypedArray typed = body.As<Napi::TypedArray>();
+    const char* data = static_cast<const char*>(typed.ArrayBuffer().Data()) + typed.ByteOffset();
+    spec.hasBody = true;
+    spec.body.assign(data, typed.ByteLength());
+  } else if (!body.IsUndefined() && !body.IsNull()) {
+    Fail(object.Env(), where + ".body", "a string or a Uint8Array");
+  }
+  spec.retry = ReadRetry(object.Get("retry"), where + ".retry");
+  return spec;
+}
+
+SubscribeSpec ReadSubscribeSpec(const Napi::Value& value) {
+  const std::string where = "subscribe spec";
+  Napi::Object object = AsObject(value, where);
+  SubscribeSpec spec;
+  spec.submit = ReadRequestSpec(object.Get("submit"), where + ".submit");
+  spec.requestsPrefix = ReadString(object, "requestsPrefix", where);
+  spec.headers = ReadStrings(object, "headers", where);
+  spec.logs = ReadBool(object, "logs", where);
+  spec.pollIntervalMs = static_cast<int64_t>(ReadNumber(object, "pollInterval", where));
+  spec.statusUpdates = ReadBool(object, "statusUpdates", where);
+  spec.timeoutMs = static_cast<int64_t>(ReadNumber(object, "timeout", where));
+  spec.statusRetry = ReadRetry(object.Get("statusRetry"), where + ".statusRetry");
+  spec.resultRetry = ReadRetry(object.Get("resultRetry"), where + ".resultRetry");
+  if (spec.pollIntervalMs < 0) Fail(object.Env(), where + ".pollInterval", "a number >= 0");
+  return spec;
+}
+
+ClientOptions ReadClientOptions(const Napi::Value& value) {
+  const std::string where = "client options";
+  Napi::Object object = AsObject(value, where);
+  ClientOptions options;
+  Napi::Value ca = object.Get("caPem");
+  if (ca.IsString()) {
+    options.caPem = ca.As<Napi::String>().Utf8Value();
+  } else if (!ca.IsUndefined()) {
+    Fail(object.Env(), where + ".caPem", "a string");
+  }
+  options.userAgent = ReadString(object, "userAgent", where);
+  return options;
+}
+
+}  // namespace falnative

@@ -1,0 +1,46 @@
+// Plain C++ descriptions of the work JS hands to the I/O thread. They are filled on the JS thread
+// (spec_reader.cc) and then owned by the I/O thread; nothing here refers to a JS value.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace falnative {
+
+struct RetryPolicy {
+  int maxRetries = 3;
+  double baseDelayMs = 1000;
+  double maxDelayMs = 30000;
+  double backoffMultiplier = 2;
+  bool enableJitter = true;
+  std::vector<long> retryableStatusCodes{429, 502, 503, 504};
+};
+
+struct RequestSpec {
+  std::string method = "GET";
+  std::string url;
+  std::vector<std::string> headers;  // "Name: value" lines
+  bool hasBody = false;
+  std::string body;
+  RetryPolicy retry;
+};
+
+struct SubscribeSpec {
+  RequestSpec submit;
+  std::string requestsPrefix;        // ".../<owner>/<alias>/requests/"
+  std::vector<std::string> headers;  // for status, result and cancel
+  bool logs = false;
+  int64_t pollIntervalMs = 500;
+  bool statusUpdates = false;
+  int64_t timeoutMs = 0;  // 0: no client-side timeout
+  RetryPolicy statusRetry;
+  RetryPolicy resultRetry;
+};
+
+struct ClientOptions {
+  std::string caPem;  // empty: the system trust store
+  std::string userAgent;
+};
+
+}  // namespace falnative

@@ -1,0 +1,155 @@
+#include "transfer.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+
+#include "json.h"
+
+namespace falnative {
+namespace {
+
+// Responses larger than this are refused instead of exhausting the host's memory.
+constexpr size_t kMaxBodyBytes = size_t{1} << 30;
+
+std::string Lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  return text;
+}
+
+std::string Trim(const std::string& text) {
+  size_t begin = text.find_first_not_of(" \t\r\n");
+  if (begin == std::string::npos) return "";
+  size_t end = text.find_last_not_of(" \t\r\n");
+  return text.substr(begin, end - begin + 1);
+}
+
+// The value of the last header `name` (lower-case) in a raw block, "" when absent.
+std::string HeaderValue(const std::string& block, const std::string& name) {
+  std::string value;
+  size_t pos = 0;
+  while (pos < block.size()) {
+    size_t end = block.find("\r\n", pos);
+    if (end == std::string::npos) end = block.size();
+    size_t colon = block.find(':', pos);
+    if (colon != std::string::npos && colon < end && Lower(block.substr(pos, colon - pos)) == name) {
+      value = Trim(block.substr(colon + 1, end - colon - 1));
+    }
+    pos = end + 2;
+  }
+  return value;
+}
+
+bool IsTextContentType(const std::string& contentType) {
+  std::string type = Lower(contentType);
+  return type.empty() || type.find("json") != std::string::npos || type.rfind("text/", 0) == 0 ||
+         type.find("xml") != std::string::npos || type.find("javascript") != std::string::npos ||
+         type.find("x-www-form-urlencoded") != std::string::npos;
+}
+
+}  // namespace
+
+Transfer::Transfer(uint64_t jobId, const RequestSpec& spec, const TransferSettings& settings)
+    : jobId_(jobId), url_(spec.url), method_(spec.method), requestBody_(spec.body) {
+  easy_ = curl_easy_init();
+  curl_easy_setopt(easy_, CURLOPT_PRIVATE, this);
+  curl_easy_setopt(easy_, CURLOPT_URL, url_.c_str());
+  curl_easy_setopt(easy_, CURLOPT_ERRORBUFFER, errorBuffer_);
+  curl_easy_setopt(easy_, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy_, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(easy_, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  // fetch follows redirects; curl drops a custom Authorization header when the host changes.
+  curl_easy_setopt(easy_, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(easy_, CURLOPT_MAXREDIRS, 10L);
+  curl_easy_setopt(easy_, CURLOPT_ACCEPT_ENCODING, "");  // gzip, br, zstd: whatever curl has
+  curl_easy_setopt(easy_, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
+  curl_easy_setopt(easy_, CURLOPT_PIPEWAIT, 1L);  // prefer multiplexing on an HTTP/2 connection
+  curl_easy_setopt(easy_, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(easy_, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(kMaxBodyBytes));
+  curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, &Transfer::OnBody);
+  curl_easy_setopt(easy_, CURLOPT_WRITEDATA, this);
+  curl_easy_setopt(easy_, CURLOPT_HEADERFUNCTION, &Transfer::OnHeader);
+  curl_easy_setopt(easy_, CURLOPT_HEADERDATA, this);
+  if (settings.caPem && !settings.caPem->empty()) {
+    curl_blob blob{const_cast<char*>(settings.caPem->data()), settings.caPem->size(), CURL_BLOB_NOCOPY};
+    curl_easy_setopt(easy_, CURLOPT_CAINFO_BLOB, &blob);
+  }
+
+  for (const auto& line : spec.headers) headerList_ = curl_slist_append(headerList_, line.c_str());
+  // curl would otherwise wait for "100 Continue" before larger bodies; fetch never does.
+  headerList_ = curl_slist_append(headerList_, "Expect:");
+  curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, headerList_);
+
+  if (method_ == "GET") {
+    curl_easy_setopt(easy_, CURLOPT_HTTPGET, 1L);
+  } else if (method_ == "HEAD") {
+    curl_easy_setopt(easy_, CURLOPT_NOBODY, 1L);
+  } else {
+    // POSTFIELDS with a custom method sends the body (or Content-Length: 0) for PUT, DELETE, ...
+    curl_easy_setopt(easy_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(requestBody_.size()));
+    curl_easy_setopt(easy_, CURLOPT_POSTFIELDS, requestBody_.data());
+    if (method_ != "POST") curl_easy_setopt(easy_, CURLOPT_CUSTOMREQUEST, method_.c_str());
+  }
+}
+
+Transfer::~Transfer() {
+  if (easy_) curl_easy_cleanup(easy_);
+  if (headerList_) curl_slist_free_all(headerList_);
+}
+
+Transfer* Transfer::FromEasy(CURL* easy) {
+  char* self = nullptr;
+  curl_easy_getinfo(easy, CURLINFO_PRIVATE, &self);
+  return reinterpret_cast<Transfer*>(self);
+}
+
+size_t Transfer::OnBody(char* data, size_t size, size_t count, void* self) {
+  auto* transfer = static_cast<Transfer*>(self);
+  size_t bytes = size * count;
+  if (transfer->body_.size() + bytes > kMaxBodyBytes) return 0;  // aborts with CURLE_WRITE_ERROR
+  transfer->body_.append(data, bytes);
+  return bytes;
+}
+
+size_t Transfer::OnHeader(char* data, size_t size, size_t count, void* self) {
+  auto* transfer = static_cast<Transfer*>(self);
+  size_t bytes = size * count;
+  std::string line(data, bytes);
+  if (line.rfind("HTTP/", 0) == 0) {
+    // A new response starts (redirect, 1xx): only the final one is reported.
+    transfer->statusLine_ = Trim(line);
+    transfer->headerBlock_.clear();
+  } else if (!Trim(line).empty()) {
+    if (!transfer->headerBlock_.empty()) transfer->headerBlock_ += "\r\n";
+    transfer->headerBlock_ += Trim(line);
+  }
+  return bytes;
+}
+
+HttpResponse Transfer::TakeResponse() {
+  HttpResponse response;
+  curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &response.status);
+  char* effective = nullptr;
+  curl_easy_getinfo(easy_, CURLINFO_EFFECTIVE_URL, &effective);
+  response.url = effective ? effective : url_;
+  // "HTTP/1.1 404 Not Found" -> "Not Found"; HTTP/2 has no reason phrase.
+  size_t first = statusLine_.find(' ');
+  size_t second = first == std::string::npos ? std::string::npos : statusLine_.find(' ', first + 1);
+  if (second != std::string::npos) response.statusText = statusLine_.substr(second + 1);
+  response.headers = std::move(headerBlock_);
+  response.requestId = HeaderValue(response.headers, "x-fal-request-id");
+  response.contentType = HeaderValue(response.headers, "content-type");
+  response.timeoutType = HeaderValue(response.headers, "x-fal-request-timeout-type");
+  response.bodyIsText = IsTextContentType(response.contentType);
+  response.body = std::move(body_);
+  if (IsJsonContentType(response.contentType) && response.status >= 200 && response.status < 300) {
+    response.jsonError = ValidateJson(response.body);
+  }
+  return response;
+}
+
+std::string Transfer::ErrorText(CURLcode code) const {
+  return errorBuffer_[0] ? std::string(errorBuffer_) : std::string(curl_easy_strerror(code));
+}
+
+}  // namespace falnative
