@@ -1,0 +1,76 @@
+// createFalClient: one config, one native engine, and the run/subscribe/queue API on top.
+import type { Config } from "../types/config";
+import type { FalClient } from "../types/client";
+import type { Result, RunOptions } from "../types/common";
+import type { RealtimeClient } from "../types/realtime";
+import type { StreamingClient } from "../types/streaming";
+import { createConfig } from "./config";
+import { Engine } from "./engine";
+import { buildRunHeaders } from "./headers";
+import { createQueueClient } from "./queue";
+import { mergeRetry, RUN_RETRY } from "./retry";
+import { createStorageClient } from "./storage";
+import { subscribe, type SubscribeOptions } from "./subscribe";
+import { performCall, type CallContext } from "./transport";
+import { buildUrl, resolveBaseUrls } from "./urls";
+import { checkEndpointId, checkOptions, checkOptionTypes, RUN_RULES } from "./validate";
+
+function notImplemented(feature: string): Error {
+  return new Error(`fal-native: ${feature} is not implemented yet`);
+}
+
+// Later issues replace these with the real clients; the FalClient shape already has them.
+function createStreamingClient(): StreamingClient {
+  return {
+    stream: async () => {
+      throw notImplemented("fal.stream (SSE streaming)");
+    },
+  };
+}
+
+function createRealtimeClient(): RealtimeClient {
+  return {
+    connect: () => {
+      throw notImplemented("fal.realtime.connect");
+    },
+  };
+}
+
+export function createFalClient(userConfig: Config = {}): FalClient {
+  const config = createConfig(userConfig);
+  // The native client behind the engine starts on the first request, not here.
+  const ctx: CallContext = { config, engine: new Engine() };
+  const storage = createStorageClient();
+  const queue = createQueueClient(ctx, storage);
+  const streaming = createStreamingClient();
+  const realtime = createRealtimeClient();
+
+  async function run<Output>(endpointId: string, options?: RunOptions<any>): Promise<Result<Output>> {
+    checkEndpointId("fal.run", endpointId);
+    const opts = checkOptions<RunOptions<any>>("fal.run", options);
+    checkOptionTypes("fal.run", opts, RUN_RULES);
+    const headers = buildRunHeaders(opts); // validates startTimeout with the official messages
+    const bases = resolveBaseUrls(config.baseUrls);
+    const input = opts.input ? await storage.transformInput(opts.input) : undefined;
+    return performCall(ctx, {
+      method: opts.method ?? "post",
+      url: buildUrl(endpointId, bases, { method: opts.method, input }),
+      headers,
+      input,
+      retry: mergeRetry(RUN_RETRY, config.retry),
+      signal: opts.abortSignal,
+      kind: "result",
+    });
+  }
+
+  return {
+    queue,
+    realtime,
+    storage,
+    streaming,
+    stream: streaming.stream,
+    run: run as FalClient["run"],
+    subscribe: ((endpointId: string, options: SubscribeOptions) =>
+      subscribe(ctx, queue, storage, endpointId, options)) as FalClient["subscribe"],
+  };
+}

@@ -1,0 +1,149 @@
+// The JS side of the native engine: one NativeClient per FalClient, created on first use, with
+// job ids, record dispatch, abort wiring and cleanup. All HTTP goes through here.
+import * as fs from "fs";
+import * as tls from "tls";
+import {
+  loadAddon,
+  type NativeClient,
+  type NativeClientOptions,
+  type NativeRecord,
+  type NativeRequestSpec,
+  type NativeSubscribeSpec,
+} from "./native";
+import { abortReason, onAbort } from "./abort";
+import { getUserAgent } from "./runtime";
+
+export type NativeClientFactory = (
+  options: NativeClientOptions,
+  onRecords: (records: NativeRecord[]) => void,
+) => NativeClient;
+
+export type FinalRecord = Extract<NativeRecord, { type: "response" | "error" | "timeout" }>;
+export type ProgressRecord = Extract<NativeRecord, { type: "enqueued" | "status" }>;
+
+const defaultFactory: NativeClientFactory = (options, onRecords) => new (loadAddon().Client)(options, onRecords);
+let factory: NativeClientFactory = defaultFactory;
+
+/**
+ * Internal, for tests: replaces how native clients are made (pass undefined to restore the
+ * addon). Affects engines that have not created their native client yet. Not a public API.
+ */
+export function setNativeClientFactory(custom: NativeClientFactory | undefined): void {
+  factory = custom ?? defaultFactory;
+}
+
+/** NODE_EXTRA_CA_CERTS: Node's roots plus the file, since the native TLS stack cannot see Node's. */
+export function nativeClientOptions(): NativeClientOptions {
+  const options: NativeClientOptions = { userAgent: getUserAgent() };
+  const extra = process.env.NODE_EXTRA_CA_CERTS;
+  if (extra) {
+    try {
+      options.caPem = `${tls.rootCertificates.join("\n")}\n${fs.readFileSync(extra, "utf8")}`;
+    } catch (err) {
+      // Node itself only warns and carries on with its default roots; do the same.
+      process.emitWarning(`fal-native: ignoring NODE_EXTRA_CA_CERTS (${(err as Error).message})`);
+    }
+  }
+  return options;
+}
+
+const FINAL_TYPES = new Set(["response", "error", "timeout"]);
+
+type Job = {
+  onRecord(record: NativeRecord): void;
+};
+
+// Engines with jobs in flight stay strongly reachable here, so a pending promise can always be
+// settled even if the user dropped every reference to the client.
+const busyEngines = new Set<Engine>();
+
+// An idle engine nobody references can be collected; then its native client (I/O thread) closes.
+const closeOnCollect = new FinalizationRegistry<NativeClient>((native) => native.close());
+
+export class Engine {
+  private native: NativeClient | undefined;
+  private nextId = 0;
+  private readonly jobs = new Map<number, Job>();
+
+  /** One HTTP request; resolves with its final record (any status), rejects on abort. */
+  request(spec: NativeRequestSpec, signal?: AbortSignal): Promise<FinalRecord> {
+    return this.start((native, id) => native.request(id, spec), signal);
+  }
+
+  /**
+   * One native subscribe job. `onProgress` sees "enqueued"/"status" records; if it throws, the
+   * job is cancelled and the promise rejects with that error.
+   */
+  subscribe(spec: NativeSubscribeSpec, signal: AbortSignal | undefined, onProgress: (record: ProgressRecord) => void): Promise<FinalRecord> {
+    return this.start((native, id) => native.subscribe(id, spec), signal, onProgress);
+  }
+
+  /** Jobs currently in flight (for tests and diagnostics). */
+  get pendingJobs(): number {
+    return this.jobs.size;
+  }
+
+  private client(): NativeClient {
+    if (!this.native) {
+      // The callback holds the engine weakly, so the native client never keeps it alive.
+      const self = new WeakRef(this);
+      this.native = factory(nativeClientOptions(), (records) => self.deref()?.dispatch(records));
+      closeOnCollect.register(this, this.native);
+    }
+    return this.native;
+  }
+
+  private start(
+    begin: (native: NativeClient, id: number) => void,
+    signal: AbortSignal | undefined,
+    onProgress?: (record: ProgressRecord) => void,
+  ): Promise<FinalRecord> {
+    return new Promise<FinalRecord>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(abortReason(signal));
+        return;
+      }
+      const native = this.client();
+      const id = ++this.nextId;
+      const finish = () => {
+        detach();
+        this.jobs.delete(id);
+        if (this.jobs.size === 0) busyEngines.delete(this);
+      };
+      const fail = (error: unknown) => {
+        finish();
+        native.cancel(id);
+        reject(error);
+      };
+      const detach = onAbort(signal, () => fail(abortReason(signal!)));
+      this.jobs.set(id, {
+        onRecord: (record) => {
+          if (FINAL_TYPES.has(record.type)) {
+            finish();
+            resolve(record as FinalRecord);
+            return;
+          }
+          try {
+            onProgress?.(record as ProgressRecord);
+          } catch (error) {
+            fail(error);
+          }
+        },
+      });
+      busyEngines.add(this);
+      try {
+        begin(native, id);
+      } catch (error) {
+        finish();
+        reject(error);
+      }
+    });
+  }
+
+  private dispatch(records: NativeRecord[]): void {
+    for (const record of records) {
+      // Records of cancelled jobs may still be in the batch; they have no job any more.
+      this.jobs.get(record.id)?.onRecord(record);
+    }
+  }
+}

@@ -1,0 +1,126 @@
+// The queue client: submit, status, result, cancel and status polling, each one native request.
+import type {
+  BaseQueueOptions,
+  QueueClient,
+  QueueStatusOptions,
+  QueueStatusSubscriptionOptions,
+  SubmitOptions,
+} from "../types/queue";
+import type { CompletedQueueStatus, InQueueQueueStatus, QueueStatus, Result } from "../types/common";
+import type { StorageClient } from "../types/storage";
+import type { RetryOptions } from "../types/retry";
+import { buildSubmitHeaders } from "./headers";
+import { mergeRetry, QUEUE_RETRY, QUEUE_STATUS_RETRY, CLIENT_RETRY } from "./retry";
+import { performCall, type CallContext, type CallParams } from "./transport";
+import { buildUrl, resolveBaseUrls, statusUrl, resultUrl, cancelUrl, type ResolvedBaseUrls } from "./urls";
+import { pollUntilCompleted } from "./polling";
+import {
+  checkEndpointId,
+  checkOptions,
+  checkOptionTypes,
+  checkHeaders,
+  checkRequestId,
+  SUBMIT_RULES,
+  POLL_RULES,
+} from "./validate";
+
+/** The submit call (shared by queue.submit and both subscribe paths). */
+export function submitCallParams(
+  endpointId: string,
+  options: SubmitOptions<unknown>,
+  bases: ResolvedBaseUrls,
+  input: unknown,
+  userRetry: Partial<RetryOptions>,
+): CallParams {
+  return {
+    method: options.method ?? "post",
+    // fal_webhook replaces any other query, as officially; the endpoint path is kept.
+    url: buildUrl(endpointId, bases, {
+      service: "queue",
+      method: options.method,
+      input,
+      query: options.webhookUrl ? { fal_webhook: options.webhookUrl } : undefined,
+    }),
+    headers: buildSubmitHeaders(options),
+    input,
+    retry: mergeRetry(QUEUE_RETRY, userRetry),
+    signal: options.abortSignal,
+    kind: "json",
+  };
+}
+
+/** Checks for submit/subscribe options shared by queue.submit and subscribe. */
+export function checkSubmitOptions(api: string, endpointId: unknown, options: unknown, rules = SUBMIT_RULES): SubmitOptions<any> {
+  checkEndpointId(api, endpointId);
+  const opts = checkOptions<SubmitOptions<any>>(api, options);
+  checkOptionTypes(api, opts, rules);
+  checkHeaders(api, opts.headers);
+  return opts;
+}
+
+export function createQueueClient(ctx: CallContext, storage: StorageClient): QueueClient {
+  const bases = () => resolveBaseUrls(ctx.config.baseUrls);
+  const retry = (perCall: Partial<RetryOptions>) => mergeRetry(perCall, ctx.config.retry);
+
+  function requestIdOptions<T extends BaseQueueOptions>(api: string, endpointId: unknown, options: unknown): T {
+    checkEndpointId(api, endpointId);
+    const opts = checkOptions<T>(api, options);
+    checkRequestId(api, opts);
+    return opts;
+  }
+
+  const queue: QueueClient = {
+    async submit(endpointId, options): Promise<InQueueQueueStatus> {
+      const opts = checkSubmitOptions("fal.queue.submit", endpointId, options);
+      const input = opts.input ? await storage.transformInput(opts.input) : undefined;
+      return performCall(ctx, submitCallParams(endpointId, opts, bases(), input, ctx.config.retry));
+    },
+
+    async status(endpointId, options): Promise<QueueStatus> {
+      const opts = requestIdOptions<QueueStatusOptions>("fal.queue.status", endpointId, options);
+      checkOptionTypes("fal.queue.status", opts, POLL_RULES.filter(([key]) => key === "logs"));
+      return performCall(ctx, {
+        method: "get",
+        url: statusUrl(endpointId, opts.requestId, opts.logs ?? false, bases()),
+        retry: retry(QUEUE_STATUS_RETRY),
+        signal: opts.abortSignal,
+        kind: "json",
+      });
+    },
+
+    async streamStatus() {
+      throw new Error("fal-native: queue.streamStatus (SSE status streaming) is not implemented yet");
+    },
+
+    async subscribeToStatus(endpointId, options): Promise<CompletedQueueStatus> {
+      const api = "fal.queue.subscribeToStatus";
+      const opts = requestIdOptions<QueueStatusSubscriptionOptions>(api, endpointId, options);
+      checkOptionTypes(api, opts, POLL_RULES);
+      // Streaming mode is not implemented yet; polling gives the same statuses and result.
+      return pollUntilCompleted(queue, endpointId, opts);
+    },
+
+    async result<Output>(endpointId: string, options: BaseQueueOptions): Promise<Result<Output>> {
+      const opts = requestIdOptions<BaseQueueOptions>("fal.queue.result", endpointId, options);
+      return performCall(ctx, {
+        method: "get",
+        url: resultUrl(endpointId, opts.requestId, bases()),
+        retry: retry(QUEUE_RETRY),
+        signal: opts.abortSignal,
+        kind: "result",
+      });
+    },
+
+    async cancel(endpointId, options): Promise<void> {
+      const opts = requestIdOptions<BaseQueueOptions>("fal.queue.cancel", endpointId, options);
+      await performCall(ctx, {
+        method: "put",
+        url: cancelUrl(endpointId, opts.requestId, bases()),
+        retry: retry(CLIENT_RETRY),
+        signal: opts.abortSignal,
+        kind: "void",
+      });
+    },
+  };
+  return queue;
+}

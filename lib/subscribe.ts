@@ -1,0 +1,119 @@
+// subscribe: submit, wait for COMPLETED, fetch the result.
+//
+// Fast path (no middleware, no proxy that applies, no custom responseHandler): the whole sequence
+// is one native job; JS wakes only for onEnqueue, onQueueUpdate and the end. Credentials are
+// resolved once per subscribe there (the official client resolves them per HTTP request).
+// Otherwise the same sequence runs from JS, one native request per call, so the middleware and
+// the responseHandler see every request, exactly as officially.
+import type { QueueClient, QueueSubscribeOptions } from "../types/queue";
+import type { Result, RunOptions, QueueStatus } from "../types/common";
+import type { StorageClient } from "../types/storage";
+import type { NativeSubscribeSpec } from "./native";
+import { abortReason } from "./abort";
+import { middlewareApplies, resolveCredentials } from "./config";
+import { ApiError } from "./errors";
+import { DEFAULT_POLL_INTERVAL, timeoutError } from "./polling";
+import { checkSubmitOptions, submitCallParams } from "./queue";
+import { errorFromResponse, isOk } from "./response";
+import { mergeRetry, toNativeRetry, QUEUE_RETRY, QUEUE_STATUS_RETRY } from "./retry";
+import { headerLinesFor, toResult, toSpec, transportError, type CallContext } from "./transport";
+import { queueRequestsPrefix, resolveBaseUrls } from "./urls";
+import { SUBSCRIBE_RULES } from "./validate";
+
+export type SubscribeOptions = RunOptions<any> & QueueSubscribeOptions & { hint?: string };
+
+export async function subscribe<Output>(
+  ctx: CallContext,
+  queue: QueueClient,
+  storage: StorageClient,
+  endpointId: string,
+  options: SubscribeOptions,
+): Promise<Result<Output>> {
+  const opts = checkSubmitOptions("fal.subscribe", endpointId, options, SUBSCRIBE_RULES) as SubscribeOptions;
+  if (opts.abortSignal?.aborted) throw abortReason(opts.abortSignal);
+  if (!middlewareApplies(ctx.config) && !ctx.config.responseHandler) {
+    return subscribeNative<Output>(ctx, storage, endpointId, opts);
+  }
+  return subscribeFromJs<Output>(queue, endpointId, opts);
+}
+
+async function subscribeFromJs<Output>(queue: QueueClient, endpointId: string, options: SubscribeOptions): Promise<Result<Output>> {
+  const submitted = await queue.submit(endpointId, options);
+  const requestId = submitted?.request_id;
+  if (typeof requestId !== "string" || !requestId) {
+    throw new Error(`fal-native: the submit response for ${endpointId} has no request_id`);
+  }
+  options.onEnqueue?.(requestId);
+  await queue.subscribeToStatus(endpointId, { ...(options as object), requestId } as any);
+  // The official client does not pass abortSignal here; an abort should stop this call too.
+  return queue.result(endpointId, { requestId, abortSignal: options.abortSignal });
+}
+
+async function subscribeNative<Output>(
+  ctx: CallContext,
+  storage: StorageClient,
+  endpointId: string,
+  options: SubscribeOptions,
+): Promise<Result<Output>> {
+  const { config, engine } = ctx;
+  const bases = resolveBaseUrls(config.baseUrls);
+  const input = options.input ? await storage.transformInput(options.input) : undefined;
+  const credentials = await resolveCredentials(config);
+  const submit = submitCallParams(endpointId, options, bases, input, config.retry);
+  const submitSpec = toSpec({ method: submit.method, url: submit.url, headers: submit.headers }, credentials, input, submit.retry);
+  const timeout = options.timeout ?? 0;
+  const spec: NativeSubscribeSpec = {
+    submit: submitSpec,
+    requestsPrefix: queueRequestsPrefix(endpointId, bases),
+    headers: headerLinesFor(credentials, undefined),
+    logs: options.logs ?? false,
+    pollInterval: ("pollInterval" in options && options.pollInterval) || DEFAULT_POLL_INTERVAL,
+    statusUpdates: typeof options.onQueueUpdate === "function",
+    timeout,
+    statusRetry: toNativeRetry(mergeRetry(QUEUE_STATUS_RETRY, config.retry)),
+    resultRetry: toNativeRetry(mergeRetry(QUEUE_RETRY, config.retry)),
+  };
+
+  let enqueued = false;
+  const record = await engine.subscribe(spec, options.abortSignal, (progress) => {
+    if (progress.type === "enqueued") {
+      enqueued = true;
+      options.onEnqueue?.(progress.requestId);
+    } else {
+      options.onQueueUpdate?.(parseStatus(progress.body));
+    }
+  });
+
+  switch (record.type) {
+    case "timeout":
+      throw timeoutError(timeout);
+    case "error": {
+      const method = record.url === submitSpec.url ? submitSpec.method : record.url.endsWith("/cancel") ? "PUT" : "GET";
+      throw transportError(record, method, record.url || submitSpec.url);
+    }
+    case "response": {
+      const { response } = record;
+      if (!enqueued) {
+        // The submit itself ended the job: an HTTP error, or a 2xx we could not use.
+        if (!isOk(response)) throw errorFromResponse(response);
+        throw new ApiError({
+          message: `fal-native: the submit response from ${response.url} ${
+            response.jsonError ? `is malformed JSON: ${response.jsonError}` : "has no request_id"
+          }`,
+          status: response.status,
+          body: typeof response.body === "string" ? response.body : undefined,
+          requestId: response.requestId || undefined,
+        });
+      }
+      return toResult<Output>(response);
+    }
+  }
+}
+
+function parseStatus(body: string): QueueStatus {
+  try {
+    return JSON.parse(body) as QueueStatus;
+  } catch (err) {
+    throw new Error(`fal-native: malformed queue status JSON: ${(err as Error).message}`);
+  }
+}

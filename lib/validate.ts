@@ -1,0 +1,98 @@
+// Argument checks for the public API. Each failure is a TypeError naming the call, the argument
+// and what was expected; async APIs turn it into a rejected promise.
+import { describe } from "./config";
+import { isAbortSignal } from "./abort";
+
+function fail(api: string, what: string, expected: string, got: unknown): never {
+  throw new TypeError(`${api}: ${what} must be ${expected}, got ${describe(got)}`);
+}
+
+export function checkEndpointId(api: string, id: unknown): asserts id is string {
+  if (typeof id !== "string" || id.length === 0) {
+    fail(api, "endpointId", 'a non-empty string like "fal-ai/flux/dev"', id);
+  }
+}
+
+/** `undefined` becomes `{}` (as `run(id)` allows); anything else must be a plain object. */
+export function checkOptions<T extends object>(api: string, options: unknown): T {
+  if (options === undefined) return {} as T;
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    fail(api, "options", "an object", options);
+  }
+  return options as T;
+}
+
+type Check = (value: unknown) => boolean;
+
+const checks = {
+  string: ((v) => typeof v === "string") as Check,
+  nonEmptyString: ((v) => typeof v === "string" && v.length > 0) as Check,
+  boolean: ((v) => typeof v === "boolean") as Check,
+  function: ((v) => typeof v === "function") as Check,
+  positiveNumber: ((v) => typeof v === "number" && Number.isFinite(v) && v > 0) as Check,
+  nonNegativeNumber: ((v) => typeof v === "number" && Number.isFinite(v) && v >= 0) as Check,
+  plainObject: ((v) => typeof v === "object" && v !== null && !Array.isArray(v)) as Check,
+  abortSignal: isAbortSignal as Check,
+  priority: ((v) => v === "low" || v === "normal") as Check,
+  mode: ((v) => v === "polling" || v === "streaming") as Check,
+};
+
+type Rule = [key: string, check: keyof typeof checks, expected: string];
+
+/** Checks the listed options that are present (undefined means "not given"). */
+export function checkOptionTypes(api: string, options: Record<string, unknown>, rules: Rule[]): void {
+  for (const [key, check, expected] of rules) {
+    const value = options[key];
+    if (value !== undefined && !checks[check](value)) fail(api, `options.${key}`, expected, value);
+  }
+}
+
+export const RUN_RULES: Rule[] = [
+  ["method", "string", 'a string such as "post" or "get"'],
+  ["abortSignal", "abortSignal", "an AbortSignal"],
+  ["storageSettings", "plainObject", "an object like { expiresIn: \"1d\" }"],
+];
+
+export const SUBMIT_RULES: Rule[] = [
+  ...RUN_RULES,
+  ["webhookUrl", "string", "a URL string"],
+  ["priority", "priority", '"low" or "normal"'],
+  ["hint", "string", "a string"],
+  ["headers", "plainObject", "an object of header names to string values"],
+];
+
+export const POLL_RULES: Rule[] = [
+  ["abortSignal", "abortSignal", "an AbortSignal"],
+  ["logs", "boolean", "a boolean"],
+  ["mode", "mode", '"polling" or "streaming"'],
+  ["pollInterval", "positiveNumber", "a positive number of milliseconds"],
+  ["timeout", "nonNegativeNumber", "a non-negative number of milliseconds"],
+  ["onQueueUpdate", "function", "a function"],
+];
+
+export const SUBSCRIBE_RULES: Rule[] = [
+  ...SUBMIT_RULES,
+  ...POLL_RULES.filter(([key]) => key !== "abortSignal"), // already in SUBMIT_RULES
+  ["onEnqueue", "function", "a function"],
+];
+
+export const REQUEST_ID_RULES: Rule[] = [
+  ["requestId", "nonEmptyString", "the request id string returned by submit"],
+  ["abortSignal", "abortSignal", "an AbortSignal"],
+];
+
+/** Header values must be strings (numbers and booleans are sent as text, like fetch does). */
+export function checkHeaders(api: string, headers: Record<string, unknown> | undefined): void {
+  if (!headers) return;
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined && !["string", "number", "boolean"].includes(typeof value)) {
+      fail(api, `options.headers[${JSON.stringify(name)}]`, "a string", value);
+    }
+  }
+}
+
+/** requestId is required for status/result/cancel/subscribeToStatus. */
+export function checkRequestId(api: string, options: Record<string, unknown>): void {
+  if (options.requestId === undefined) fail(api, "options.requestId", "the request id string returned by submit", undefined);
+  checkOptionTypes(api, options, REQUEST_ID_RULES);
+}

@@ -1,0 +1,28 @@
+// The client interface, same members as @fal-ai/client's FalClient.
+import type { Config } from "./config";
+import type { EndpointType, InputType, OutputType } from "./endpoint";
+import type { Result, RunOptions } from "./common";
+import type { QueueClient, QueueSubscribeOptions } from "./queue";
+import type { RealtimeClient } from "./realtime";
+import type { StorageClient } from "./storage";
+import type { StreamingClient } from "./streaming";
+
+export interface FalClient {
+  readonly queue: QueueClient;
+  readonly realtime: RealtimeClient;
+  readonly storage: StorageClient;
+  readonly streaming: StreamingClient;
+  /** One synchronous HTTP call to the run host. Prefer `subscribe` for long jobs. */
+  run<Id extends EndpointType>(endpointId: Id, options: RunOptions<InputType<Id>>): Promise<Result<OutputType<Id>>>;
+  /** Submit to the queue, wait for completion, fetch the result. */
+  subscribe<Id extends EndpointType>(
+    endpointId: Id,
+    options: RunOptions<InputType<Id>> & QueueSubscribeOptions,
+  ): Promise<Result<OutputType<Id>>>;
+  stream: StreamingClient["stream"];
+}
+
+/** The `fal` singleton: a FalClient whose `config()` replaces the client behind it. */
+export type SingletonFalClient = {
+  config(config: Config): void;
+} & FalClient;

@@ -1,0 +1,56 @@
+// Client configuration: the official options plus fal-native's `baseUrls`.
+import type { ProxyRuntimeGate, RequestMiddleware } from "./middleware";
+import type { ResponseHandler } from "./response";
+import type { RetryOptions } from "./retry";
+
+/** Returns the API key ("key" or "key_id:key_secret"), or undefined to send none. */
+export type CredentialsResolver = () => string | undefined;
+
+/** The object form of `proxyUrl`: where to send requests and when the proxy applies. */
+export type ProxyUrlConfig = {
+  /** The proxy server URL; it must forward requests to fal (target in `x-fal-target-url`). */
+  url: string;
+  /** Default `"browser"`. */
+  when?: ProxyRuntimeGate;
+};
+
+/**
+ * fal-native addition: where each fal service lives. Each value is an http(s) origin with an
+ * optional path prefix, e.g. `"http://127.0.0.1:8787/queue"`. Unset values come from the
+ * environment (FAL_RUN_URL, FAL_QUEUE_URL, FAL_REST_URL, FAL_CDN_URL), then from fal's defaults.
+ */
+export type BaseUrls = {
+  /** Synchronous runs; default `https://fal.run`. */
+  run?: string;
+  /** The queue API; default `https://queue.fal.run`. */
+  queue?: string;
+  /** REST API (storage, tokens); default `https://rest.fal.ai`. */
+  rest?: string;
+  /** CDN; default `https://v3.fal.media`. */
+  cdn?: string;
+};
+
+export type Config = {
+  /**
+   * The API key, or a function returning it (called for every request). Default: FAL_KEY, else
+   * FAL_KEY_ID:FAL_KEY_SECRET from the environment.
+   */
+  credentials?: undefined | string | CredentialsResolver;
+  /** Silences the warning about credentials exposed in a browser. */
+  suppressLocalCredentialsWarning?: boolean;
+  /** Proxy server for requests; a string applies only in a browser (see ProxyUrlConfig.when). */
+  proxyUrl?: string | ProxyUrlConfig;
+  /** Sees (and may rewrite) the method, URL and headers of every request. */
+  requestMiddleware?: RequestMiddleware;
+  /** Decodes responses of submit, status and cancel (not run/result, as in @fal-ai/client). */
+  responseHandler?: ResponseHandler<any>;
+  /**
+   * Accepted for compatibility and otherwise unused: fal-native sends every request through its
+   * native engine, never through `fetch`.
+   */
+  fetch?: typeof fetch;
+  /** Merged over the defaults; in fal-native it also wins over per-call policies. */
+  retry?: Partial<RetryOptions>;
+  /** fal-native addition: base URL overrides (see BaseUrls). */
+  baseUrls?: BaseUrls;
+};
