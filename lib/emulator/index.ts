@@ -1,0 +1,89 @@
+// fal-native's local fal.ai emulator: a fal-compatible HTTP server for the demo, tests and
+// benchmarks. Start it, then point a client at `emulator.urls` (or `emulator.env`).
+//
+//   const { startEmulator } = require("fal-native/emulator");
+//   const emulator = await startEmulator({ timing: { queueMs: 10, stepMs: 5, steps: 3 } });
+//   ... POST `${emulator.urls.queue}/fal-ai/flux-1/schnell` ...
+//   await emulator.close();
+//
+// Module map: server.ts (HTTP) -> routes.ts (dispatch, scenario docs) -> run-route.ts /
+// queue-routes.ts / cdn-routes.ts -> queue.ts (request state machine) -> inference.ts (the fake
+// model) -> images.ts / files.ts (pictures and their storage). Models: models.ts; validation:
+// validate.ts.
+
+import { FileStore } from "./files";
+import { JobQueue } from "./queue";
+import { route } from "./routes";
+import { startServer } from "./server";
+import type { Emulator, EmulatorOptions, RecordedRequest, ResolvedTiming } from "./types";
+
+export type { Emulator, EmulatorOptions, EmulatorTiming, RecordedRequest } from "./types";
+export { MODELS } from "./models";
+export { SCENARIOS, SCENARIO_HEADER, type Scenario } from "./scenarios";
+
+/** Realistic but quick: a request takes about 1.5 s end to end. */
+export const DEFAULT_TIMING: ResolvedTiming = {
+  queueMs: 250,
+  stepMs: 150,
+  steps: 8,
+  runners: 2,
+  logWindowMs: 10_000,
+};
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const timing = resolveTiming(options.timing);
+  const files = new FileStore();
+  const queue = new JobQueue({ timing, files, maxImageSide: options.maxImageSide ?? 512 });
+  const requests: RecordedRequest[] = [];
+  const state = { queue, files, apiKey: options.apiKey };
+
+  const server = await startServer({
+    host: options.host ?? "127.0.0.1",
+    port: options.port ?? 0,
+    handler: (ctx) => route(ctx, state),
+    recorded: requests,
+    maxRecorded: options.maxRecordedRequests ?? 10_000,
+    log: options.quiet ? undefined : (line) => process.stderr.write(`[fal-emulator] ${line}\n`),
+  });
+
+  const urls = {
+    run: `${server.url}/run`,
+    queue: `${server.url}/queue`,
+    rest: `${server.url}/rest`,
+    cdn: `${server.url}/cdn`,
+  };
+  const env: Record<string, string> = {
+    FAL_RUN_URL: urls.run,
+    FAL_QUEUE_URL: urls.queue,
+    FAL_REST_URL: urls.rest,
+    FAL_CDN_URL: urls.cdn,
+  };
+  if (options.apiKey !== undefined) env.FAL_KEY = options.apiKey;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: server.url,
+    urls,
+    env,
+    requests,
+    close() {
+      closing ??= (async () => {
+        queue.dispose();
+        await server.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+function resolveTiming(timing: EmulatorOptions["timing"] = {}): ResolvedTiming {
+  const pick = (value: number | undefined, fallback: number, min: number) =>
+    typeof value === "number" && Number.isFinite(value) ? Math.max(min, value) : fallback;
+  return {
+    queueMs: pick(timing.queueMs, DEFAULT_TIMING.queueMs, 0),
+    stepMs: pick(timing.stepMs, DEFAULT_TIMING.stepMs, 0),
+    steps: Math.round(pick(timing.steps, DEFAULT_TIMING.steps, 0)),
+    runners: Math.round(pick(timing.runners, DEFAULT_TIMING.runners, 1)),
+    logWindowMs: pick(timing.logWindowMs, DEFAULT_TIMING.logWindowMs, 0),
+  };
+}

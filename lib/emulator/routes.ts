@@ -1,0 +1,74 @@
+// Top-level routing. Every logical fal host is a path prefix on the one server:
+//
+//   <url>/run/...    fal.run         synchronous run            (run-route.ts)
+//   <url>/queue/...  queue.fal.run   submit/status/result/cancel (queue-routes.ts)
+//   <url>/rest/...   rest.fal.ai     storage and tokens          (not implemented yet: 404)
+//   <url>/cdn/...    v3.fal.media    file downloads              (cdn-routes.ts)
+//   <url>/           health check, no auth: {"status":"ok","models":[...]}
+//
+// run, queue and rest require `Authorization: Key <k>` (or `Bearer <t>`); see auth.ts.
+//
+// ---------------------------------------------------------------------------------------------
+// Test scenarios
+//
+// Send the header `x-fal-emulator-scenario: <value>[,<value>...]` on a run or queue submit
+// request (or put the same string in the input as "fal_emulator_scenario", for callers that
+// cannot set headers). The scenario sticks to that request for its whole life.
+//
+//   fail-500       the app crashes halfway through inference: status COMPLETED with
+//                  error "Internal Server Error" / error_type "internal_error"; the result (or
+//                  the run response) is 500 {"detail":"Internal Server Error"}.
+//   fail-422       the model runs to the end, then rejects the request: result 422
+//                  {"detail":[{"loc":["body","prompt"],"type":"content_policy_violation",...}]}.
+//   fail-503       the runner disconnects halfway: result 503
+//                  {"detail":"Runner disconnected","error_type":"runner_disconnected"} with
+//                  X-Fal-Error-Type: runner_disconnected.
+//   slow           queue wait and every inference step take 10x longer.
+//   nsfw           has_nsfw_concepts is true for every image and the pictures are black.
+//   ignore-cancel  the running app ignores cancellation (cancel still answers 202, as fal does
+//                  when it forwards the cancel to an app that does not honour it).
+//
+// Unknown values are rejected with 400 so typos do not silently do nothing.
+// ---------------------------------------------------------------------------------------------
+
+import { checkAuthorization } from "./auth";
+import { handleCdn } from "./cdn-routes";
+import { replyDetail, replyJson, replyNotFound, type Ctx } from "./http";
+import { MODELS } from "./models";
+import { handleQueue } from "./queue-routes";
+import { handleRun } from "./run-route";
+import type { EmulatorState } from "./state";
+
+export async function route(ctx: Ctx, state: EmulatorState): Promise<void> {
+  const [host, ...rest] = ctx.segments;
+
+  if (host === undefined) {
+    replyJson(ctx, 200, { status: "ok", emulator: "fal-native", models: MODELS.map((m) => m.id) });
+    return;
+  }
+  if (host === "cdn") {
+    handleCdn(ctx, rest, state);
+    return;
+  }
+  if (host !== "run" && host !== "queue" && host !== "rest") {
+    replyNotFound(ctx);
+    return;
+  }
+
+  const auth = checkAuthorization(ctx.headers["authorization"], state.apiKey);
+  if (!auth.ok) {
+    replyDetail(ctx, 401, auth.detail, { "www-authenticate": "Key" });
+    return;
+  }
+
+  switch (host) {
+    case "run":
+      // "<id>/stream" (SSE, checklist row 8) will be routed here before handleRun.
+      return handleRun(ctx, rest, state);
+    case "queue":
+      return handleQueue(ctx, rest, state);
+    case "rest":
+      // Storage and token routes (checklist rows 9, 11, 13, 14) will live in their own file.
+      return replyNotFound(ctx);
+  }
+}
