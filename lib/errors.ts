@@ -70,8 +70,10 @@ export class TransportError extends Error {
   readonly curlCode: number;
 
   constructor(args: { method: string; url: string; code: string; message: string; curlCode: number; attempts: number }) {
+    // The engine's message usually names the request already ("GET <url> failed: ...").
     const tries = args.attempts > 1 ? ` after ${args.attempts} attempts` : "";
-    super(`fal-native: ${args.method} ${args.url} failed${tries}: ${args.message} (${args.code})`, {
+    const what = args.message.includes(args.url) ? args.message : `${args.method} ${args.url} failed${tries}: ${args.message}`;
+    super(`fal-native: ${what} (${args.code})`, {
       cause: Object.assign(new Error(args.message), { code: args.code, curlCode: args.curlCode }),
     });
     this.name = "TransportError";

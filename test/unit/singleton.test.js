@@ -1,0 +1,71 @@
+const { fal, createFalClient } = require("../../dist/lib/index");
+const { installFake, uninstallFake, response, header } = require("./fake-native");
+
+afterEach(() => uninstallFake());
+
+test("the runtime exports match @fal-ai/client's, plus TransportError", () => {
+  const official = Object.keys(require("@fal-ai/client")).sort();
+  const ours = Object.keys(require("../../dist/lib/index")).sort();
+  expect(ours).toEqual([...official, "TransportError"].sort());
+});
+
+test("the client has the official members", () => {
+  const official = Object.keys(require("@fal-ai/client").createFalClient({ credentials: "x" })).sort();
+  expect(Object.keys(createFalClient()).sort()).toEqual(official);
+  expect(Object.keys(createFalClient().queue).sort()).toEqual(
+    Object.keys(require("@fal-ai/client").createFalClient({ credentials: "x" }).queue).sort(),
+  );
+});
+
+test("fal.config replaces the client behind fal (no merging)", async () => {
+  const fakes = installFake(() => response(200, {}));
+  fal.config({ credentials: "first", proxyUrl: { url: "http://127.0.0.1:1/p", when: "always" } });
+  await fal.run("a/b", {});
+  fal.config({ credentials: "second" });
+  await fal.queue.status("a/b", { requestId: "r" });
+  const specs = fakes.flatMap((f) => f.requests.map((r) => r.spec));
+  expect(specs.map((s) => [s.url, header(s.headers, "Authorization")])).toEqual([
+    ["http://127.0.0.1:1/p", "Key first"],
+    ["https://queue.fal.run/a/b/requests/r/status?logs=0", "Key second"],
+  ]);
+});
+
+test("unimplemented parts fail clearly", async () => {
+  await expect(fal.stream("a/b", { input: {} })).rejects.toThrow("fal-native: fal.stream (SSE streaming) is not implemented yet");
+  await expect(fal.storage.upload(new Blob(["x"]))).rejects.toThrow("not implemented yet");
+  expect(() => fal.realtime.connect("a/b", { onResult() {} })).toThrow("fal-native: fal.realtime.connect is not implemented yet");
+  await expect(fal.queue.streamStatus("a/b", { requestId: "r" })).rejects.toThrow("not implemented yet");
+});
+
+test("isQueueStatus / isCompletedQueueStatus", () => {
+  const { isQueueStatus, isCompletedQueueStatus } = require("../../dist/lib/index");
+  expect(isQueueStatus({ status: "IN_QUEUE", response_url: "u" })).toBe(true);
+  expect(isQueueStatus({ status: "IN_QUEUE" })).toBe(false);
+  expect(isQueueStatus(null)).toBe(false);
+  expect(isCompletedQueueStatus({ status: "COMPLETED", response_url: "u" })).toBe(true);
+  expect(isCompletedQueueStatus({ status: "IN_PROGRESS", response_url: "u" })).toBe(false);
+});
+
+test("the ESM entry re-exports the same bindings", () => {
+  // Jest runs CommonJS; load the .mjs in a plain Node process.
+  const { execFileSync } = require("child_process");
+  const path = require("path");
+  const entry = path.join(__dirname, "..", "..", "lib", "index.mjs");
+  const script = `
+    import * as esm from ${JSON.stringify(entry)};
+    import { createRequire } from "node:module";
+    const cjs = createRequire(import.meta.url)(${JSON.stringify(path.join(__dirname, "..", "..", "dist", "lib", "index.js"))});
+    console.log(JSON.stringify({
+      names: Object.keys(esm).filter((k) => k !== "default").sort(),
+      sameFal: esm.fal === cjs.fal,
+      sameApiError: esm.ApiError === cjs.ApiError,
+      defaultIsCjs: esm.default === cjs,
+    }));`;
+  const out = JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" }));
+  expect(out).toEqual({
+    names: Object.keys(require("../../dist/lib/index")).sort(),
+    sameFal: true,
+    sameApiError: true,
+    defaultIsCjs: true,
+  });
+});
