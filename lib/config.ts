@@ -5,6 +5,7 @@ import type { ResponseHandler } from "../types/response";
 import type { RetryOptions } from "../types/retry";
 import { withMiddleware, withProxy, shouldProxy } from "./middleware";
 import { isBrowser } from "./runtime";
+import { describeValue } from "./validate";
 import { validateConfigBaseUrls, type ResolvedBaseUrls } from "./urls";
 
 export type ResolvedConfig = {
@@ -34,28 +35,7 @@ export const credentialsFromEnv: CredentialsResolver = () => {
 };
 
 function configError(option: string, expected: string, got: unknown): TypeError {
-  return new TypeError(`fal-native: config.${option} must be ${expected}, got ${describe(got)}`);
-}
-
-export function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  switch (typeof value) {
-    case "string":
-      return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value);
-    case "number":
-    case "boolean":
-    case "bigint":
-      return String(value);
-    case "undefined":
-      return "undefined";
-    case "function":
-      return "a function";
-    case "symbol":
-      return "a symbol";
-    default:
-      return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
-  }
+  return new TypeError(`fal-native: config.${option} must be ${expected}, got ${describeValue(got)}`);
 }
 
 const RETRY_NUMBER_KEYS = ["maxRetries", "baseDelay", "maxDelay", "backoffMultiplier"] as const;
@@ -101,7 +81,7 @@ function validateProxy(proxyUrl: unknown): { url: string; when?: ProxyRuntimeGat
 /** Validates the user's config (TypeError naming the option) and resolves it. */
 export function createConfig(config: Config = {}): ResolvedConfig {
   if (config === null || typeof config !== "object" || Array.isArray(config)) {
-    throw new TypeError(`fal-native: the client config must be an object, got ${describe(config)}`);
+    throw new TypeError(`fal-native: the client config must be an object, got ${describeValue(config)}`);
   }
   const { credentials, requestMiddleware, responseHandler, fetch: userFetch } = config;
   if (credentials !== undefined && typeof credentials !== "string" && typeof credentials !== "function") {
@@ -159,7 +139,7 @@ export async function resolveCredentials(config: ResolvedConfig): Promise<string
   const value = typeof config.credentials === "function" ? await config.credentials() : config.credentials;
   if (value === undefined || value === null || value === "") return undefined;
   if (typeof value !== "string") {
-    throw new TypeError(`fal-native: config.credentials must resolve to a string, got ${describe(value)}`);
+    throw new TypeError(`fal-native: config.credentials must resolve to a string, got ${describeValue(value)}`);
   }
   return value;
 }

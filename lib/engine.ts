@@ -78,11 +78,6 @@ export class Engine {
     return this.start((native, id) => native.subscribe(id, spec), signal, onProgress);
   }
 
-  /** Jobs currently in flight (for tests and diagnostics). */
-  get pendingJobs(): number {
-    return this.jobs.size;
-  }
-
   private client(): NativeClient {
     if (!this.native) {
       // The callback holds the engine weakly, so the native client never keeps it alive.

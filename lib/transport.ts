@@ -4,7 +4,8 @@ import type { RequestConfig } from "../types/middleware";
 import type { RetryOptions } from "../types/retry";
 import type { Result } from "../types/common";
 import type { NativeRequestSpec, NativeResponse } from "./native";
-import { resolveCredentials, describe, type ResolvedConfig } from "./config";
+import { resolveCredentials, type ResolvedConfig } from "./config";
+import { describeValue } from "./validate";
 import type { Engine, FinalRecord } from "./engine";
 import { TransportError } from "./errors";
 import { baseHeaders, toHeaderLines } from "./headers";
@@ -35,10 +36,10 @@ export type CallParams = {
 function checkMiddlewareResult(value: unknown): RequestConfig {
   const req = value as RequestConfig;
   if (!req || typeof req !== "object" || typeof req.url !== "string" || typeof req.method !== "string") {
-    throw new TypeError(`fal-native: requestMiddleware must resolve to { url, method, headers }, got ${describe(value)}`);
+    throw new TypeError(`fal-native: requestMiddleware must resolve to { url, method, headers }, got ${describeValue(value)}`);
   }
   if (req.headers !== undefined && (req.headers === null || typeof req.headers !== "object")) {
-    throw new TypeError(`fal-native: requestMiddleware returned headers that are not an object: ${describe(req.headers)}`);
+    throw new TypeError(`fal-native: requestMiddleware returned headers that are not an object: ${describeValue(req.headers)}`);
   }
   return req;
 }

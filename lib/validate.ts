@@ -1,10 +1,31 @@
 // Argument checks for the public API. Each failure is a TypeError naming the call, the argument
 // and what was expected; async APIs turn it into a rejected promise.
-import { describe } from "./config";
 import { isAbortSignal } from "./abort";
 
+/** A short, safe rendering of a bad argument for error messages. */
+export function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value);
+    case "number":
+    case "boolean":
+    case "bigint":
+      return String(value);
+    case "undefined":
+      return "undefined";
+    case "function":
+      return "a function";
+    case "symbol":
+      return "a symbol";
+    default:
+      return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
+  }
+}
+
 function fail(api: string, what: string, expected: string, got: unknown): never {
-  throw new TypeError(`${api}: ${what} must be ${expected}, got ${describe(got)}`);
+  throw new TypeError(`${api}: ${what} must be ${expected}, got ${describeValue(got)}`);
 }
 
 export function checkEndpointId(api: string, id: unknown): asserts id is string {
