@@ -107,7 +107,11 @@ export class Engine {
       };
       const fail = (error: unknown) => {
         finish();
-        native.cancel(id);
+        try {
+          native.cancel(id);
+        } catch {
+          // a closed client has nothing left to cancel; the rejection below is what matters
+        }
         reject(error);
       };
       const detach = onAbort(signal, () => fail(abortReason(signal!)));
