@@ -1,5 +1,7 @@
 #include "jobs.h"
 
+#include <cctype>
+
 #include "io_loop.h"
 #include "json.h"
 #include "retry.h"
@@ -8,6 +10,22 @@ namespace falnative {
 namespace {
 
 bool IsSuccess(long status) { return status >= 200 && status < 300; }
+
+// Request ids are UUIDs from the server; encoding keeps a hostile id from changing the path.
+std::string EncodePathSegment(const std::string& text) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
 
 Record ErrorRecord(uint64_t id, const CallOutcome& outcome, const char* code, std::string message) {
   Record record;
@@ -50,7 +68,7 @@ void SubscribeJob::Start(IoLoop& loop) { loop.BeginCall(*this, spec_.submit); }
 RequestSpec SubscribeJob::QueueCall(const char* method, const std::string& suffix, const RetryPolicy& retry) const {
   RequestSpec call;
   call.method = method;
-  call.url = spec_.requestsPrefix + requestId_ + suffix;
+  call.url = spec_.requestsPrefix + EncodePathSegment(requestId_) + suffix;
   call.headers = spec_.headers;
   call.retry = retry;
   return call;

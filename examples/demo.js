@@ -1,0 +1,59 @@
+// The main job, end to end: fal.subscribe on a seed model with logs and queue updates shown,
+// then the generated image written to disk.
+//
+// With FAL_KEY set and no FAL_*_URL override, this talks to the real fal service. Otherwise it
+// starts the built-in fal emulator on loopback, so it needs no key and no network.
+"use strict";
+
+const fs = require("fs");
+const path = require("path");
+const { fal } = require("fal-native");
+const { startEmulator } = require("fal-native/emulator");
+
+const MODEL = "fal-ai/flux-pro/v1.1-ultra";
+const OUTPUT_DIR = path.join(__dirname, "output");
+
+async function main() {
+  const useRealService = process.env.FAL_KEY && !process.env.FAL_QUEUE_URL;
+  let emulator;
+  if (!useRealService) {
+    emulator = await startEmulator({ timing: { queueMs: 600, stepMs: 150, steps: 8, runners: 1 }, quiet: true });
+    fal.config({ credentials: "emulator-key", baseUrls: emulator.urls });
+    console.log(`Using the fal emulator at ${emulator.url} (set FAL_KEY to use the real service)`);
+  }
+
+  try {
+    const started = Date.now();
+    const result = await fal.subscribe(MODEL, {
+      input: {
+        prompt: "Extreme close-up of a single tiger eye, direct frontal view. The word \"FLUX\" is painted over it in big, white brush strokes.",
+        seed: 42,
+      },
+      logs: true,
+      onEnqueue: (requestId) => console.log(`enqueued: ${requestId}`),
+      onQueueUpdate: (update) => {
+        if (update.status === "IN_QUEUE") console.log(`in queue, position ${update.queue_position}`);
+        if (update.status === "IN_PROGRESS") update.logs.map((log) => log.message).forEach((m) => console.log(`  log: ${m}`));
+        if (update.status === "COMPLETED") console.log("completed");
+      },
+    });
+    console.log(`requestId: ${result.requestId} (${Date.now() - started} ms)`);
+
+    const image = result.data.images[0];
+    const response = await fetch(image.url);
+    if (!response.ok) throw new Error(`downloading ${image.url} failed: HTTP ${response.status}`);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const extension = (image.content_type || "image/png").split("/")[1].replace("jpeg", "jpg");
+    fs.mkdirSync(OUTPUT_DIR, { recursive: true });
+    const file = path.join(OUTPUT_DIR, `${result.requestId}.${extension}`);
+    fs.writeFileSync(file, bytes);
+    console.log(`image ${image.width}x${image.height} (${bytes.length} bytes) written to ${path.relative(process.cwd(), file)}`);
+  } finally {
+    if (emulator) await emulator.close();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
