@@ -17,6 +17,17 @@ const http = require("http");
  * @property {boolean} [truncate]       promise a longer Content-Length, send part, then close
  */
 
+/**
+ * @typedef {object} SeenRequest
+ * @property {string} method
+ * @property {string} path              without the query string
+ * @property {object} query             query parameters (last value wins)
+ * @property {object} headers           lower-cased header names
+ * @property {string} body              UTF-8 body ("" when none)
+ * @property {number} time              Date.now() when the body had been read
+ * @property {boolean} clientClosed     the client hung up before the answer was complete
+ */
+
 function startScriptServer() {
   /** @type {{match: (req) => boolean, steps: Step[], repeatLast: boolean}[]} */
   const routes = [];
@@ -32,7 +43,8 @@ function startScriptServer() {
     timers.add(timer);
   }
 
-  function answer(req, res, step) {
+  function answer(req, res, step, seen) {
+    if (step.reset || step.truncate) seen.serverClosed = true;
     if (step.reset) {
       req.socket.destroy();
       return;
@@ -70,8 +82,13 @@ function startScriptServer() {
         headers: req.headers,
         body: Buffer.concat(chunks).toString("utf8"),
         time: Date.now(),
+        // Set when the client hung up before the answer was complete (abort, cancel, timeout).
+        clientClosed: false,
       };
       requests.push(seen);
+      res.on("close", () => {
+        if (!res.writableFinished && !seen.serverClosed) seen.clientClosed = true;
+      });
       const route = routes.find((r) => r.match(seen));
       if (!route) {
         res.writeHead(404, { "content-type": "application/json" });
@@ -84,8 +101,8 @@ function startScriptServer() {
         res.end(JSON.stringify({ detail: `script exhausted for ${req.method} ${url.pathname}` }));
         return;
       }
-      if (step.delayMs) later(step.delayMs, () => answer(req, res, step));
-      else answer(req, res, step);
+      if (step.delayMs) later(step.delayMs, () => answer(req, res, step, seen));
+      else answer(req, res, step, seen);
     });
   });
   server.on("connection", (socket) => {
