@@ -72,6 +72,8 @@ export function errorFromResponse(response: NativeResponse): ApiError<any> {
  */
 export function decodeResponse(response: NativeResponse): unknown {
   if (!isOk(response)) throw errorFromResponse(response);
+  // Set natively for JSON that failed validation, and for a queue answer that is not JSON at all.
+  if (response.jsonError) throw malformedJson(response, response.jsonError);
   if (isJson(response)) {
     const parsed = parseJson(response);
     if (!parsed.ok) throw malformedJson(response, parsed.reason);

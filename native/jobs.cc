@@ -27,31 +27,22 @@ std::string EncodePathSegment(const std::string& text) {
   return out;
 }
 
-Record ErrorRecord(uint64_t id, const CallOutcome& outcome, const char* code, std::string message) {
-  Record record;
-  record.id = id;
-  record.type = Record::Type::Error;
-  record.attempts = outcome.attempts;
-  record.code = code;
-  record.message = std::move(message);
-  record.url = outcome.url;
-  return record;
-}
-
 }  // namespace
 
 Record FinalRecord(uint64_t id, CallOutcome&& outcome) {
-  if (!outcome.gotResponse) {
-    Record record = ErrorRecord(id, outcome, NodeErrorCode(outcome.curlCode),
-                                outcome.method + " " + outcome.url + " failed: " + outcome.errorText +
-                                    (outcome.attempts > 1 ? " (after " + std::to_string(outcome.attempts) + " attempts)" : ""));
-    record.curlCode = static_cast<int>(outcome.curlCode);
-    return record;
-  }
   Record record;
   record.id = id;
-  record.type = Record::Type::Response;
   record.attempts = outcome.attempts;
+  if (!outcome.gotResponse) {
+    record.type = Record::Type::Error;
+    record.code = NodeErrorCode(outcome.curlCode);
+    record.curlCode = static_cast<int>(outcome.curlCode);
+    record.url = outcome.url;
+    record.message = outcome.method + " " + outcome.url + " failed: " + outcome.errorText +
+                     (outcome.attempts > 1 ? " (after " + std::to_string(outcome.attempts) + " attempts)" : "");
+    return record;
+  }
+  record.type = Record::Type::Response;
   record.response = std::move(outcome.response);
   return record;
 }
@@ -78,21 +69,24 @@ void SubscribeJob::OnCallDone(IoLoop& loop, CallOutcome&& outcome) {
   // Transport failures and HTTP errors end the subscription with the failing call, as the
   // official client rejects with the error of whichever step failed.
   bool failed = !outcome.gotResponse || !IsSuccess(outcome.response.status);
-  if (failed || phase_ == Phase::Result) {
+  HttpResponse& response = outcome.response;
+  if (!failed && response.jsonError.empty() && phase_ != Phase::Result && !IsJsonContentType(response.contentType)) {
+    response.jsonError = "expected a JSON queue response, got content type '" + response.contentType + "'";
+  }
+  // A queue answer that is not usable JSON ends the job too; JS reports it as an ApiError
+  // carrying the response, the same as on every other call.
+  bool unusable = !failed && !response.jsonError.empty();
+  if (failed || unusable || phase_ == Phase::Result) {
     loop.Emit(FinalRecord(id(), std::move(outcome)));
     loop.Finish(*this);
     return;
   }
-  HttpResponse& response = outcome.response;
-  if (!response.jsonError.empty() || !IsJsonContentType(response.contentType)) {
-    loop.Emit(ErrorRecord(id(), outcome, "ERR_FAL_BAD_RESPONSE",
-                          "Malformed queue response from " + response.url + ": expected JSON, " +
-                              (response.jsonError.empty() ? "got content type '" + response.contentType + "'"
-                                                          : response.jsonError)));
-    loop.Finish(*this);
-    return;
-  }
   if (phase_ == Phase::Submit) {
+    if (!ReadStringField(response.body, "request_id", &requestId_) || requestId_.empty()) {
+      loop.Emit(FinalRecord(id(), std::move(outcome)));  // JS: "the submit response has no request_id"
+      loop.Finish(*this);
+      return;
+    }
     OnSubmitted(loop, response);
   } else {
     OnStatus(loop, response);
@@ -100,14 +94,6 @@ void SubscribeJob::OnCallDone(IoLoop& loop, CallOutcome&& outcome) {
 }
 
 void SubscribeJob::OnSubmitted(IoLoop& loop, HttpResponse& response) {
-  if (!ReadStringField(response.body, "request_id", &requestId_) || requestId_.empty()) {
-    CallOutcome context;
-    context.url = response.url;
-    loop.Emit(ErrorRecord(id(), context, "ERR_FAL_BAD_RESPONSE",
-                          "Malformed queue response from " + response.url + ": no request_id"));
-    loop.Finish(*this);
-    return;
-  }
   Record enqueued;
   enqueued.id = id();
   enqueued.type = Record::Type::Enqueued;

@@ -80,6 +80,13 @@ Transfer::Transfer(uint64_t jobId, const RequestSpec& spec, const TransferSettin
   headerList_ = curl_slist_append(headerList_, "Expect:");
   curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, headerList_);
 
+  // libcurl silently resends a request once when a reused keep-alive connection turns out to be
+  // dead before any response byte. When the caller asked for no retries, a POST must reach the
+  // server at most once, so it gets a connection of its own.
+  if (spec.retry.maxRetries == 0 && (method_ == "POST" || method_ == "PATCH")) {
+    curl_easy_setopt(easy_, CURLOPT_FRESH_CONNECT, 1L);
+  }
+
   if (method_ == "GET") {
     curl_easy_setopt(easy_, CURLOPT_HTTPGET, 1L);
   } else if (method_ == "HEAD") {

@@ -233,7 +233,12 @@ describe("transport failures", () => {
     expect(err.code).toBe("ECONNRESET");
     expect(err.url).toBe(`${srv.url}${requestsPath()}/status?logs=0`);
     expect(err.message).toMatch(/^fal-native: GET /);
-    expect(seen("GET", `${requestsPath()}/status`)).toHaveLength(3);
+    // 3 attempts; libcurl may resend the first GET once on its own, because it went out on the
+    // submit's reused keep-alive connection that died before any response byte (documented in
+    // the README; idempotent requests only once the user disables retries).
+    const polls = seen("GET", `${requestsPath()}/status`).length;
+    expect(polls).toBeGreaterThanOrEqual(3);
+    expect(polls).toBeLessThanOrEqual(4);
   });
 
   // libcurl silently re-sends a request whose reused keep-alive connection dies before any
