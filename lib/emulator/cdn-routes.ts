@@ -10,7 +10,7 @@ export function handleCdn(ctx: Ctx, segments: string[], state: EmulatorState): v
   const file = state.files.get(segments.slice(1).join("/"));
   if (!file) return replyNotFound(ctx);
   replyBytes(ctx, 200, file.bytes, file.contentType, {
-    // Names are content-derived, so the bytes behind a URL never change.
+    // Names are derived from the image recipe, so the bytes behind a URL never change.
     "cache-control": "public, max-age=31536000, immutable",
   });
 }

@@ -202,7 +202,9 @@ export class JobQueue {
       lane.wakeTimer = undefined;
     }
     if (lane.waiting.length > 0 && lane.running.size < this.deps.timing.runners) {
-      const nextEligible = Math.min(...lane.waiting.map((job) => job.eligibleAt));
+      // A loop, not Math.min(...spread): benchmark queues can be deep enough to overflow the stack.
+      let nextEligible = Infinity;
+      for (const job of lane.waiting) nextEligible = Math.min(nextEligible, job.eligibleAt);
       lane.wakeTimer = this.later(() => this.pump(lane), Math.max(0, nextEligible - Date.now()));
     }
     // Everyone still waiting moved up.
