@@ -20,6 +20,15 @@ export interface NativeRequestSpec {
   headers: string[];
   /** Request body (already JSON-encoded when it is JSON). Omitted: no body. */
   body?: string | Uint8Array;
+  /**
+   * Body read from disk by the I/O thread in chunks, never whole into memory: `length` bytes from
+   * `offset` (a multipart part, or the whole file). Exclusive with `body`. Each retry re-reads it.
+   */
+  bodyFile?: { path: string; offset: number; length: number };
+  /** Write a 2xx response body to this file instead of returning it (the response body is then ""). */
+  downloadTo?: string;
+  /** Emit "progress" records (at most every 50 ms, and once at the end) while sending/receiving. */
+  progress?: boolean;
   retry: NativeRetryPolicy;
 }
 
@@ -73,7 +82,9 @@ export type NativeRecord =
   /** Subscribe: one polled status (raw JSON), only when statusUpdates was set. */
   | { id: number; type: "status"; body: string }
   /** Final, subscribe: the client-side timeout fired; the I/O thread already sent cancel. */
-  | { id: number; type: "timeout"; requestId: string };
+  | { id: number; type: "timeout"; requestId: string }
+  /** Transfer progress of a request with `progress: true` (bytes of the current attempt). */
+  | { id: number; type: "progress"; sent: number; sendTotal: number; received: number; receiveTotal: number };
 
 export interface NativeClient {
   /** Starts one request; its final record ("response" or "error") comes back through onRecords. */

@@ -24,6 +24,15 @@ Client::Client(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Client>(info),
   // Order matters for teardown: hooks run in reverse order of registration, so registering ours
   // after the thread-safe function's lets us join the I/O thread before Node finalizes it.
   dispatcher_ = Dispatcher::Create(env, info[1].As<Napi::Function>());
+  // While jobs are in flight the JS object must not be collected (that would stop the I/O thread
+  // under them), even if the caller dropped every reference to it.
+  dispatcher_->OnBusyChanged([this](bool busy) {
+    if (busy) {
+      Ref();
+    } else {
+      Unref();
+    }
+  });
   Dispatcher* dispatcher = dispatcher_;
   loop_ = std::make_unique<IoLoop>(std::move(options), [dispatcher](Record&& record) {
     dispatcher->Post(std::move(record));
@@ -48,6 +57,7 @@ void Client::Shutdown() {
     loop_.reset();
   }
   if (dispatcher_) {
+    dispatcher_->OnBusyChanged(nullptr);
     dispatcher_->Release();
     dispatcher_ = nullptr;
   }

@@ -43,6 +43,7 @@ void Dispatcher::UpdateRef(Napi::Env env) {
   bool wanted = !live_.empty();
   if (wanted == referenced_) return;
   referenced_ = wanted;
+  if (busyChanged_) busyChanged_(wanted);
   if (wanted) {
     tsfn_.Ref(env);
   } else {

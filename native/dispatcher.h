@@ -6,6 +6,7 @@
 
 #include <napi.h>
 
+#include <functional>
 #include <mutex>
 #include <unordered_set>
 #include <vector>
@@ -26,6 +27,8 @@ class Dispatcher {
   void Untrack(Napi::Env env, uint64_t id);
   // JS thread: no more Post() calls may follow. Pending records are dropped.
   void Release();
+  // JS thread: told when the first job starts and when the last one ends.
+  void OnBusyChanged(std::function<void(bool busy)> callback) { busyChanged_ = std::move(callback); }
 
  private:
   static void CallJs(Napi::Env env, Napi::Function unused, Dispatcher* self, std::nullptr_t* data);
@@ -45,6 +48,7 @@ class Dispatcher {
   // JS-thread only.
   std::unordered_set<uint64_t> live_;
   bool referenced_ = true;
+  std::function<void(bool)> busyChanged_;
 };
 
 }  // namespace falnative

@@ -111,8 +111,27 @@ void IoLoop::BeginCall(Job& job, const RequestSpec& spec) {
 }
 
 void IoLoop::StartAttempt(Job& job) {
-  auto* transfer = new Transfer(job.id(), *job.callSpec, transferSettings_);
+  ProgressFn progress;
+  if (job.callSpec->progress) {
+    uint64_t id = job.id();
+    progress = [this, id](int64_t sent, int64_t sendTotal, int64_t received, int64_t receiveTotal) {
+      Record record;
+      record.id = id;
+      record.type = Record::Type::Progress;
+      record.sent = sent;
+      record.sendTotal = sendTotal;
+      record.received = received;
+      record.receiveTotal = receiveTotal;
+      Emit(std::move(record));
+    };
+  }
+  auto* transfer = new Transfer(job.id(), *job.callSpec, transferSettings_, std::move(progress));
   job.transfer = transfer;
+  if (!transfer->localErrorCode().empty()) {
+    // The body file could not be opened: nothing to send, and retrying would not help.
+    OnTransferDone(transfer, CURLE_READ_ERROR);
+    return;
+  }
   curl_multi_add_handle(multi_, transfer->easy());
 }
 
@@ -200,14 +219,21 @@ void IoLoop::OnTransferDone(Transfer* transfer, CURLcode code) {
   outcome.attempts = job.callAttempts;
   outcome.url = transfer->url();
   outcome.method = transfer->method();
+  if (job.callSpec->progress) transfer->ReportFinalProgress();
   if (code == CURLE_OK) {
-    outcome.gotResponse = true;
     outcome.response = transfer->TakeResponse();
+    outcome.gotResponse = transfer->localErrorCode().empty();
     if (attemptsLeft && IsRetryableStatus(policy, outcome.response.status, outcome.response.timeoutType)) {
       SetTimer(job, kRetryTag, BackoffDelayMs(policy, job.callAttempts - 1));
       return;
     }
-  } else {
+  }
+  if (!transfer->localErrorCode().empty()) {
+    // Local file trouble (ENOENT, ENOSPC, a file truncated mid-upload) is not the network's.
+    outcome.gotResponse = false;
+    outcome.errorCode = transfer->localErrorCode();
+    outcome.errorText = transfer->localErrorText();
+  } else if (code != CURLE_OK) {
     if (attemptsLeft && IsRetryableTransportError(code)) {
       SetTimer(job, kRetryTag, BackoffDelayMs(policy, job.callAttempts - 1));
       return;

@@ -20,6 +20,7 @@ struct CallOutcome {
   bool gotResponse = false;  // false: transport failure
   HttpResponse response;
   CURLcode curlCode = CURLE_OK;
+  std::string errorCode;  // set for failures outside curl (e.g. ENOENT opening a body file)
   std::string errorText;
   std::string url;
   std::string method;

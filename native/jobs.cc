@@ -35,7 +35,7 @@ Record FinalRecord(uint64_t id, CallOutcome&& outcome) {
   record.attempts = outcome.attempts;
   if (!outcome.gotResponse) {
     record.type = Record::Type::Error;
-    record.code = NodeErrorCode(outcome.curlCode);
+    record.code = outcome.errorCode.empty() ? NodeErrorCode(outcome.curlCode) : outcome.errorCode;
     record.curlCode = static_cast<int>(outcome.curlCode);
     record.url = outcome.url;
     record.message = outcome.method + " " + outcome.url + " failed: " + outcome.errorText +

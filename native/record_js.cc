@@ -30,6 +30,7 @@ const char* TypeName(Record::Type type) {
     case Record::Type::Enqueued: return "enqueued";
     case Record::Type::Status: return "status";
     case Record::Type::Timeout: return "timeout";
+    case Record::Type::Progress: return "progress";
   }
   return "error";
 }
@@ -61,6 +62,12 @@ Napi::Object RecordToJs(Napi::Env env, Record& record) {
       break;
     case Record::Type::Timeout:
       out.Set("requestId", Napi::String::New(env, record.requestId));
+      break;
+    case Record::Type::Progress:
+      out.Set("sent", Napi::Number::New(env, static_cast<double>(record.sent)));
+      out.Set("sendTotal", Napi::Number::New(env, static_cast<double>(record.sendTotal)));
+      out.Set("received", Napi::Number::New(env, static_cast<double>(record.received)));
+      out.Set("receiveTotal", Napi::Number::New(env, static_cast<double>(record.receiveTotal)));
       break;
   }
   return out;

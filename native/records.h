@@ -22,7 +22,7 @@ struct HttpResponse {
 };
 
 struct Record {
-  enum class Type { Response, Error, Enqueued, Status, Timeout };
+  enum class Type { Response, Error, Enqueued, Status, Timeout, Progress };
 
   uint64_t id = 0;
   Type type = Type::Response;
@@ -34,6 +34,7 @@ struct Record {
   std::string url;         // Error
   std::string requestId;   // Enqueued, Timeout
   std::string body;        // Enqueued (submit JSON), Status (status JSON)
+  int64_t sent = 0, sendTotal = 0, received = 0, receiveTotal = 0;  // Progress
 
   bool IsFinal() const { return type == Type::Response || type == Type::Error || type == Type::Timeout; }
 };

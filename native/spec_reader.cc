@@ -94,6 +94,22 @@ RequestSpec ReadRequestSpec(const Napi::Value& value, const std::string& where) 
   } else if (!body.IsUndefined() && !body.IsNull()) {
     Fail(object.Env(), where + ".body", "a string or a Uint8Array");
   }
+  Napi::Value file = object.Get("bodyFile");
+  if (!file.IsUndefined()) {
+    if (spec.hasBody) Fail(object.Env(), where + ".bodyFile", "absent when body is given");
+    Napi::Object range = AsObject(file, where + ".bodyFile");
+    spec.hasBodyFile = true;
+    spec.bodyFilePath = ReadString(range, "path", where + ".bodyFile");
+    spec.bodyFileOffset = static_cast<int64_t>(ReadNumber(range, "offset", where + ".bodyFile"));
+    spec.bodyFileLength = static_cast<int64_t>(ReadNumber(range, "length", where + ".bodyFile"));
+    if (spec.bodyFileOffset < 0 || spec.bodyFileLength < 0) {
+      Fail(object.Env(), where + ".bodyFile", "a range with offset >= 0 and length >= 0");
+    }
+  }
+  Napi::Value download = object.Get("downloadTo");
+  if (!download.IsUndefined()) spec.downloadTo = ReadString(object, "downloadTo", where);
+  Napi::Value progress = object.Get("progress");
+  if (!progress.IsUndefined()) spec.progress = ReadBool(object, "progress", where);
   spec.retry = ReadRetry(object.Get("retry"), where + ".retry");
   return spec;
 }

@@ -23,6 +23,13 @@ struct RequestSpec {
   std::vector<std::string> headers;  // "Name: value" lines
   bool hasBody = false;
   std::string body;
+  // Body streamed from a file range by the I/O thread (exclusive with `body`).
+  bool hasBodyFile = false;
+  std::string bodyFilePath;
+  int64_t bodyFileOffset = 0;
+  int64_t bodyFileLength = 0;
+  std::string downloadTo;  // write a 2xx body to this file instead of memory
+  bool progress = false;
   RetryPolicy retry;
 };
 

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstring>
+#include <random>
 
 #include "json.h"
 
@@ -40,6 +42,15 @@ std::string HeaderValue(const std::string& block, const std::string& name) {
   return value;
 }
 
+// "ENOENT" for errno 2, as Node names fs errors.
+std::string ErrnoCode(int error) {
+  const char* name = strerrorname_np(error);
+  return name ? name : "EIO";
+}
+
+// Progress is reported at most this often per transfer; the final counts always go out.
+constexpr auto kProgressInterval = std::chrono::milliseconds(50);
+
 bool IsTextContentType(const std::string& contentType) {
   std::string type = Lower(contentType);
   return type.empty() || type.find("json") != std::string::npos || type.rfind("text/", 0) == 0 ||
@@ -49,8 +60,9 @@ bool IsTextContentType(const std::string& contentType) {
 
 }  // namespace
 
-Transfer::Transfer(uint64_t jobId, const RequestSpec& spec, const TransferSettings& settings)
-    : jobId_(jobId), url_(spec.url), method_(spec.method), requestBody_(spec.body) {
+Transfer::Transfer(uint64_t jobId, const RequestSpec& spec, const TransferSettings& settings, ProgressFn progress)
+    : jobId_(jobId), url_(spec.url), method_(spec.method), requestBody_(spec.body),
+      downloadPath_(spec.downloadTo), progress_(std::move(progress)) {
   easy_ = curl_easy_init();
   curl_easy_setopt(easy_, CURLOPT_PRIVATE, this);
   curl_easy_setopt(easy_, CURLOPT_URL, url_.c_str());
@@ -65,7 +77,13 @@ Transfer::Transfer(uint64_t jobId, const RequestSpec& spec, const TransferSettin
   curl_easy_setopt(easy_, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
   curl_easy_setopt(easy_, CURLOPT_PIPEWAIT, 1L);  // prefer multiplexing on an HTTP/2 connection
   curl_easy_setopt(easy_, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(easy_, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(kMaxBodyBytes));
+  // Bodies kept in memory are capped; a download to a file may be as large as the disk allows.
+  if (downloadPath_.empty()) curl_easy_setopt(easy_, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(kMaxBodyBytes));
+  if (progress_) {
+    curl_easy_setopt(easy_, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(easy_, CURLOPT_XFERINFOFUNCTION, &Transfer::OnProgress);
+    curl_easy_setopt(easy_, CURLOPT_XFERINFODATA, this);
+  }
   curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, &Transfer::OnBody);
   curl_easy_setopt(easy_, CURLOPT_WRITEDATA, this);
   curl_easy_setopt(easy_, CURLOPT_HEADERFUNCTION, &Transfer::OnHeader);
@@ -87,7 +105,28 @@ Transfer::Transfer(uint64_t jobId, const RequestSpec& spec, const TransferSettin
     curl_easy_setopt(easy_, CURLOPT_FRESH_CONNECT, 1L);
   }
 
-  if (method_ == "GET") {
+  SetUpBody(spec);
+}
+
+void Transfer::SetUpBody(const RequestSpec& spec) {
+  if (spec.hasBodyFile) {
+    bodyFile_ = std::fopen(spec.bodyFilePath.c_str(), "rb");
+    if (!bodyFile_ || fseeko(bodyFile_, spec.bodyFileOffset, SEEK_SET) != 0) {
+      FailLocally("cannot read " + spec.bodyFilePath, errno);
+      return;
+    }
+    bodyFileLeft_ = spec.bodyFileLength;
+    curl_easy_setopt(easy_, CURLOPT_READFUNCTION, &Transfer::OnReadBody);
+    curl_easy_setopt(easy_, CURLOPT_READDATA, this);
+    if (method_ == "PUT") {
+      curl_easy_setopt(easy_, CURLOPT_UPLOAD, 1L);
+      curl_easy_setopt(easy_, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(bodyFileLeft_));
+    } else {
+      curl_easy_setopt(easy_, CURLOPT_POST, 1L);
+      curl_easy_setopt(easy_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(bodyFileLeft_));
+      if (method_ != "POST") curl_easy_setopt(easy_, CURLOPT_CUSTOMREQUEST, method_.c_str());
+    }
+  } else if (method_ == "GET") {
     curl_easy_setopt(easy_, CURLOPT_HTTPGET, 1L);
   } else if (method_ == "HEAD") {
     curl_easy_setopt(easy_, CURLOPT_NOBODY, 1L);
@@ -99,9 +138,62 @@ Transfer::Transfer(uint64_t jobId, const RequestSpec& spec, const TransferSettin
   }
 }
 
+void Transfer::FailLocally(const std::string& what, int error) {
+  if (!localErrorCode_.empty()) return;
+  localErrorCode_ = ErrnoCode(error);
+  localErrorText_ = what + ": " + std::strerror(error);
+}
+
+size_t Transfer::OnReadBody(char* buffer, size_t size, size_t count, void* self) {
+  auto* transfer = static_cast<Transfer*>(self);
+  size_t wanted = std::min<int64_t>(static_cast<int64_t>(size * count), transfer->bodyFileLeft_);
+  if (wanted == 0) return 0;
+  size_t got = std::fread(buffer, 1, wanted, transfer->bodyFile_);
+  if (got == 0) {
+    // The file ended early (truncated while uploading) or failed: never send a short body.
+    transfer->FailLocally("reading the upload file", std::ferror(transfer->bodyFile_) ? errno : EIO);
+    return CURL_READFUNC_ABORT;
+  }
+  transfer->bodyFileLeft_ -= static_cast<int64_t>(got);
+  return got;
+}
+
+int Transfer::OnProgress(void* self, curl_off_t dlTotal, curl_off_t dlNow, curl_off_t ulTotal, curl_off_t ulNow) {
+  auto* transfer = static_cast<Transfer*>(self);
+  int64_t now[4] = {ulNow, ulTotal, dlNow, dlTotal};
+  if (std::equal(now, now + 4, transfer->progressNow_)) return 0;
+  std::copy(now, now + 4, transfer->progressNow_);
+  auto clock = std::chrono::steady_clock::now();
+  if (clock - transfer->lastProgress_ < kProgressInterval) return 0;
+  transfer->lastProgress_ = clock;
+  transfer->progress_(ulNow, ulTotal, dlNow, dlTotal);
+  return 0;
+}
+
+void Transfer::ReportFinalProgress() {
+  if (progress_) progress_(progressNow_[0], progressNow_[1], progressNow_[2], progressNow_[3]);
+}
+
+bool Transfer::StartDownloadFile() {
+  // Written next to the target and renamed on success, so a failed or cancelled download never
+  // leaves a truncated file under the requested name.
+  std::random_device random;
+  downloadTempPath_ = downloadPath_ + ".fal-native-" + std::to_string(random()) + ".part";
+  downloadFile_ = std::fopen(downloadTempPath_.c_str(), "wb");
+  if (!downloadFile_) {
+    FailLocally("cannot write " + downloadPath_, errno);
+    downloadTempPath_.clear();
+    return false;
+  }
+  return true;
+}
+
 Transfer::~Transfer() {
   if (easy_) curl_easy_cleanup(easy_);
   if (headerList_) curl_slist_free_all(headerList_);
+  if (bodyFile_) std::fclose(bodyFile_);
+  if (downloadFile_) std::fclose(downloadFile_);
+  if (!downloadTempPath_.empty() && !downloadCommitted_) std::remove(downloadTempPath_.c_str());
 }
 
 Transfer* Transfer::FromEasy(CURL* easy) {
@@ -113,6 +205,21 @@ Transfer* Transfer::FromEasy(CURL* easy) {
 size_t Transfer::OnBody(char* data, size_t size, size_t count, void* self) {
   auto* transfer = static_cast<Transfer*>(self);
   size_t bytes = size * count;
+  if (!transfer->bodyChecked_) {
+    transfer->bodyChecked_ = true;
+    long status = 0;
+    curl_easy_getinfo(transfer->easy_, CURLINFO_RESPONSE_CODE, &status);
+    // Only a successful body goes to the file; an error body stays in memory for the ApiError.
+    bool toFile = !transfer->downloadPath_.empty() && status >= 200 && status < 300;
+    if (toFile && !transfer->StartDownloadFile()) return 0;
+  }
+  if (transfer->downloadFile_) {
+    if (std::fwrite(data, 1, bytes, transfer->downloadFile_) != bytes) {
+      transfer->FailLocally("writing " + transfer->downloadPath_, errno);
+      return 0;
+    }
+    return bytes;
+  }
   if (transfer->body_.size() + bytes > kMaxBodyBytes) return 0;  // aborts with CURLE_WRITE_ERROR
   transfer->body_.append(data, bytes);
   return bytes;
@@ -149,6 +256,20 @@ HttpResponse Transfer::TakeResponse() {
   response.timeoutType = HeaderValue(response.headers, "x-fal-request-timeout-type");
   response.bodyIsText = IsTextContentType(response.contentType);
   response.body = std::move(body_);
+  bool successful = response.status >= 200 && response.status < 300;
+  if (!downloadPath_.empty() && successful) {
+    // An empty body never opened the file: create it now, so the download exists either way.
+    if (!downloadFile_ && downloadTempPath_.empty() && !StartDownloadFile()) return response;
+    bool flushed = std::fclose(downloadFile_) == 0;
+    downloadFile_ = nullptr;
+    if (!flushed || std::rename(downloadTempPath_.c_str(), downloadPath_.c_str()) != 0) {
+      FailLocally("writing " + downloadPath_, errno);
+      return response;
+    }
+    downloadCommitted_ = true;
+    response.bodyIsText = true;  // nothing to hand over: the bytes are in the file
+    return response;
+  }
   if (IsJsonContentType(response.contentType) && response.status >= 200 && response.status < 300) {
     response.jsonError = ValidateJson(response.body);
   }

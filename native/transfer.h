@@ -4,7 +4,10 @@
 
 #include <curl/curl.h>
 
+#include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -17,9 +20,12 @@ struct TransferSettings {
   const std::string* caPem = nullptr;  // shared trust bundle, empty for the system store
 };
 
+// Called on the I/O thread with (sent, sendTotal, received, receiveTotal), throttled.
+using ProgressFn = std::function<void(int64_t, int64_t, int64_t, int64_t)>;
+
 class Transfer {
  public:
-  Transfer(uint64_t jobId, const RequestSpec& spec, const TransferSettings& settings);
+  Transfer(uint64_t jobId, const RequestSpec& spec, const TransferSettings& settings, ProgressFn progress);
   ~Transfer();
   Transfer(const Transfer&) = delete;
   Transfer& operator=(const Transfer&) = delete;
@@ -33,12 +39,23 @@ class Transfer {
   HttpResponse TakeResponse();
   // curl's own error text for a failed transfer.
   std::string ErrorText(CURLcode code) const;
+  // A local failure (opening or reading the body file, writing the download): Node-style code
+  // such as ENOENT, or "" when the failure, if any, was curl's alone.
+  const std::string& localErrorCode() const { return localErrorCode_; }
+  const std::string& localErrorText() const { return localErrorText_; }
+  // Reports the final byte counts once (progress is otherwise throttled).
+  void ReportFinalProgress();
 
   static Transfer* FromEasy(CURL* easy);
 
  private:
   static size_t OnBody(char* data, size_t size, size_t count, void* self);
   static size_t OnHeader(char* data, size_t size, size_t count, void* self);
+  static size_t OnReadBody(char* buffer, size_t size, size_t count, void* self);
+  static int OnProgress(void* self, curl_off_t dlTotal, curl_off_t dlNow, curl_off_t ulTotal, curl_off_t ulNow);
+  void SetUpBody(const RequestSpec& spec);
+  bool StartDownloadFile();
+  void FailLocally(const std::string& what, int error);
 
   uint64_t jobId_;
   std::string url_;
@@ -50,6 +67,19 @@ class Transfer {
   std::string headerBlock_;
   std::string body_;
   char errorBuffer_[CURL_ERROR_SIZE] = {0};
+
+  FILE* bodyFile_ = nullptr;
+  int64_t bodyFileLeft_ = 0;
+  std::string downloadPath_;
+  std::string downloadTempPath_;
+  FILE* downloadFile_ = nullptr;
+  bool bodyChecked_ = false;  // first body byte seen: decided memory vs. file
+  bool downloadCommitted_ = false;
+  std::string localErrorCode_;
+  std::string localErrorText_;
+  ProgressFn progress_;
+  std::chrono::steady_clock::time_point lastProgress_{};
+  int64_t progressNow_[4] = {0, 0, 0, 0};
 };
 
 }  // namespace falnative
