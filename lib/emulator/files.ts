@@ -5,7 +5,8 @@
 // milliseconds of event-loop time, so rendering eagerly would distort what they measure. Because
 // rendering is deterministic, lazy and eager give the same bytes.
 //
-// Uploaded bytes (storage routes, added later) go through putBytes and are kept as-is.
+// Uploaded bytes (storage routes) go through putUpload and are kept as the list of chunks they
+// arrived in: a 1 GiB upload is never copied into one Buffer unless a test asks for `bytes`.
 
 import { createHash } from "node:crypto";
 import { CONTENT_TYPES, FILE_EXTENSIONS, renderImage, type ImageRecipe } from "./images";
@@ -13,6 +14,16 @@ import { CONTENT_TYPES, FILE_EXTENSIONS, renderImage, type ImageRecipe } from ".
 export interface StoredFile {
   bytes: Buffer;
   contentType: string;
+}
+
+/** An uploaded file: its chunks in order plus what the initiate call said about it. */
+export interface UploadedFile {
+  chunks: Buffer[];
+  size: number;
+  contentType: string;
+  fileName: string;
+  /** Parsed X-Fal-Object-Lifecycle of the initiate call, undefined when it had none. */
+  lifecycle: unknown;
 }
 
 const MAX_RECIPES = 200_000;
@@ -23,7 +34,7 @@ export class FileStore {
   /** Rendered bytes of recipes, in least-recently-used order (Map iteration order). */
   private readonly renderCache = new Map<string, Buffer>();
   private renderCacheBytes = 0;
-  private readonly uploads = new Map<string, StoredFile>();
+  private readonly uploads = new Map<string, UploadedFile>();
 
   /**
    * Register a generated image and return its file name. The name is a hash of the recipe, so
@@ -39,14 +50,26 @@ export class FileStore {
     return name;
   }
 
-  /** Store raw bytes under a name (for uploads). */
-  putBytes(name: string, bytes: Buffer, contentType: string): void {
-    this.uploads.set(name, { bytes, contentType });
+  /** Store (or replace, as a re-PUT to a presigned URL does) an uploaded file under a name. */
+  putUpload(name: string, file: UploadedFile): void {
+    this.uploads.set(name, file);
+  }
+
+  getUpload(name: string): UploadedFile | undefined {
+    return this.uploads.get(name);
+  }
+
+  /** Drop everything (emulator close), so a 1 GiB upload does not outlive its emulator. */
+  clear(): void {
+    this.uploads.clear();
+    this.recipes.clear();
+    this.renderCache.clear();
+    this.renderCacheBytes = 0;
   }
 
   get(name: string): StoredFile | undefined {
     const upload = this.uploads.get(name);
-    if (upload) return upload;
+    if (upload) return { bytes: Buffer.concat(upload.chunks, upload.size), contentType: upload.contentType };
     const recipe = this.recipes.get(name);
     if (!recipe) return undefined;
     return { bytes: this.rendered(name, recipe), contentType: CONTENT_TYPES[recipe.format] };

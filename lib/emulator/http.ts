@@ -96,6 +96,79 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
   });
 }
 
+/**
+ * Uploads (storage PUTs) may be far larger than JSON bodies: the benchmark sends 1 GiB in one
+ * PUT. They are read by their route as a list of chunks, never joined into one string.
+ */
+export const MAX_UPLOAD_BYTES = 1.5 * 1024 * 1024 * 1024;
+
+export type ChunksRead =
+  | { ok: true; chunks: Buffer[]; size: number }
+  | { ok: false; reason: "too-large" | "aborted" };
+
+/**
+ * Read a body as the chunks Node hands us (no per-chunk concatenation), calling `onChunk` for
+ * each so callers can hash while reading. Past `limit` the rest is drained, as in readBody.
+ */
+export function readChunks(req: IncomingMessage, limit = MAX_UPLOAD_BYTES, onChunk?: (chunk: Buffer) => void): Promise<ChunksRead> {
+  return new Promise((resolve) => {
+    let chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit && !tooLarge) {
+        tooLarge = true;
+        chunks = []; // free what was kept; the rest is only drained
+      }
+      if (tooLarge) return;
+      chunks.push(chunk);
+      onChunk?.(chunk);
+    });
+    req.on("end", () => resolve(tooLarge ? { ok: false, reason: "too-large" } : { ok: true, chunks, size }));
+    req.on("error", () => resolve({ ok: false, reason: "aborted" }));
+    req.on("aborted", () => resolve({ ok: false, reason: "aborted" }));
+  });
+}
+
+/** Like replyBytes for a body kept as chunks; writes them one by one, honouring backpressure. */
+export async function replyChunks(
+  ctx: Ctx,
+  status: number,
+  chunks: readonly Buffer[],
+  size: number,
+  contentType: string,
+  headers: Record<string, string> = {},
+): Promise<void> {
+  const res = ctx.res;
+  if (!canWrite(res)) return;
+  res.writeHead(status, reasonPhrase(status), {
+    "content-type": contentType,
+    "content-length": String(size),
+    "x-fal-request-id": ctx.requestId,
+    ...headers,
+  });
+  if (ctx.method === "HEAD") {
+    res.end();
+    return;
+  }
+  for (const chunk of chunks) {
+    if (res.destroyed) return;
+    if (!res.write(chunk)) {
+      await new Promise<void>((resume) => {
+        const done = () => {
+          res.off("drain", done);
+          res.off("close", done);
+          resume();
+        };
+        res.on("drain", done);
+        res.on("close", done);
+      });
+    }
+  }
+  res.end();
+}
+
 export type JsonParse = { ok: true; value: unknown } | { ok: false; detail: unknown[] };
 
 /**

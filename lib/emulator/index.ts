@@ -7,7 +7,8 @@
 //   await emulator.close();
 //
 // Module map: server.ts (HTTP) -> routes.ts (dispatch, scenario docs) -> run-route.ts /
-// queue-routes.ts / cdn-routes.ts -> queue.ts (request state machine) -> inference.ts (the fake
+// queue-routes.ts / cdn-routes.ts / storage-routes.ts + upload-routes.ts (uploads.ts holds
+// unfinished uploads) -> queue.ts (request state machine) -> inference.ts (the fake
 // model) -> images.ts / files.ts (pictures and their storage). Models: models.ts; validation:
 // validate.ts.
 
@@ -15,11 +16,13 @@ import { FileStore } from "./files";
 import { JobQueue } from "./queue";
 import { route } from "./routes";
 import { startServer } from "./server";
-import type { Emulator, EmulatorOptions, RecordedRequest, ResolvedTiming } from "./types";
+import type { Emulator, EmulatorOptions, RecordedRequest, ResolvedTiming, StoredFileInfo } from "./types";
+import { streamsUploadBody } from "./upload-routes";
+import { UploadStore } from "./uploads";
 
-export type { Emulator, EmulatorOptions, EmulatorTiming, RecordedRequest } from "./types";
+export type { Emulator, EmulatorOptions, EmulatorTiming, RecordedRequest, StoredFileInfo } from "./types";
 export { MODELS } from "./models";
-export { SCENARIOS, SCENARIO_HEADER, type Scenario } from "./scenarios";
+export { SCENARIOS, SCENARIO_HEADER, STORAGE_SCENARIOS, type Scenario, type StorageScenario } from "./scenarios";
 
 /** Realistic but quick: a request takes about 1.5 s end to end. */
 export const DEFAULT_TIMING: ResolvedTiming = {
@@ -35,12 +38,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const files = new FileStore();
   const queue = new JobQueue({ timing, files, maxImageSide: options.maxImageSide ?? 512 });
   const requests: RecordedRequest[] = [];
-  const state = { queue, files, apiKey: options.apiKey };
+  const uploads = new UploadStore();
+  const state = { queue, files, uploads, apiKey: options.apiKey };
 
   const server = await startServer({
     host: options.host ?? "127.0.0.1",
     port: options.port ?? 0,
     handler: (ctx) => route(ctx, state),
+    streamsBody: streamsUploadBody,
     recorded: requests,
     maxRecorded: options.maxRecordedRequests ?? 10_000,
     log: options.quiet ? undefined : (line) => process.stderr.write(`[fal-emulator] ${line}\n`),
@@ -66,10 +71,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     urls,
     env,
     requests,
+    storedFile: (fileUrl) => storedFile(files, fileUrl),
     close() {
       closing ??= (async () => {
         queue.dispose();
         await server.close();
+        uploads.clear();
+        files.clear();
       })();
       return closing;
     },
@@ -85,5 +93,38 @@ function resolveTiming(timing: EmulatorOptions["timing"] = {}): ResolvedTiming {
     steps: Math.round(pick(timing.steps, DEFAULT_TIMING.steps, 0)),
     runners: Math.round(pick(timing.runners, DEFAULT_TIMING.runners, 1)),
     logWindowMs: pick(timing.logWindowMs, DEFAULT_TIMING.logWindowMs, 0),
+  };
+}
+
+/** Look a file_url up by its path (any host): "/cdn/files/<name...>". */
+function storedFile(files: FileStore, fileUrl: string): StoredFileInfo | undefined {
+  let segments: string[];
+  try {
+    segments = new URL(fileUrl).pathname.split("/").filter((s) => s !== "").map(decodeURIComponent);
+  } catch {
+    return undefined;
+  }
+  if (segments[0] !== "cdn" || segments[1] !== "files" || segments.length < 3) return undefined;
+  const name = segments.slice(2).join("/");
+  const upload = files.getUpload(name);
+  if (upload) {
+    return {
+      get bytes() {
+        return Buffer.concat(upload.chunks, upload.size);
+      },
+      size: upload.size,
+      contentType: upload.contentType,
+      lifecycle: upload.lifecycle,
+      fileName: upload.fileName,
+    };
+  }
+  const generated = files.get(name);
+  if (!generated) return undefined;
+  return {
+    bytes: generated.bytes,
+    size: generated.bytes.length,
+    contentType: generated.contentType,
+    lifecycle: undefined,
+    fileName: segments[segments.length - 1],
   };
 }

@@ -2,8 +2,10 @@
 //
 //   <url>/run/...    fal.run         synchronous run            (run-route.ts)
 //   <url>/queue/...  queue.fal.run   submit/status/result/cancel (queue-routes.ts)
-//   <url>/rest/...   rest.fal.ai     storage and tokens          (not implemented yet: 404)
+//   <url>/rest/...   rest.fal.ai     storage initiate calls      (storage-routes.ts; tokens: 404 so far)
 //   <url>/cdn/...    v3.fal.media    file downloads              (cdn-routes.ts)
+//   <url>/cdn-upload/...  presigned upload URLs, no auth     (upload-routes.ts; handed out as
+//                    http://localhost:<port>/... so they are on another host than the REST routes)
 //   <url>/           health check, no auth: {"status":"ok","models":[...]}
 //
 // run, queue and rest require `Authorization: Key <k>` (or `Bearer <t>`); see auth.ts.
@@ -28,6 +30,16 @@
 //   ignore-cancel  the running app ignores cancellation (cancel still answers 202, as fal does
 //                  when it forwards the cancel to an app that does not honour it).
 //
+// Storage scenarios go on the storage initiate call (POST /rest/storage/upload/initiate or
+// initiate-multipart) and apply to the PUTs of that one upload:
+//
+//   part-fail-once    every part PUT fails once with 500 the first time that part number is
+//                     tried, then succeeds (exercises the JS client's 3 tries per part).
+//   part-fail-always  part 2 always fails with 500 {"detail":"part storage unavailable"}
+//                     (exercises "retries exhausted").
+//   put-fail-once     the single (non-multipart) PUT fails once with 503, then succeeds.
+//
+// Model scenarios are unknown to storage routes and storage scenarios unknown to model routes.
 // Unknown values are rejected with 400 so typos do not silently do nothing.
 // ---------------------------------------------------------------------------------------------
 
@@ -38,6 +50,8 @@ import { MODELS } from "./models";
 import { handleQueue } from "./queue-routes";
 import { handleRun } from "./run-route";
 import type { EmulatorState } from "./state";
+import { handleStorage } from "./storage-routes";
+import { handleUpload } from "./upload-routes";
 
 export async function route(ctx: Ctx, state: EmulatorState): Promise<void> {
   const [host, ...rest] = ctx.segments;
@@ -46,10 +60,9 @@ export async function route(ctx: Ctx, state: EmulatorState): Promise<void> {
     replyJson(ctx, 200, { status: "ok", emulator: "fal-native", models: MODELS.map((m) => m.id) });
     return;
   }
-  if (host === "cdn") {
-    handleCdn(ctx, rest, state);
-    return;
-  }
+  if (host === "cdn") return handleCdn(ctx, rest, state);
+  // Presigned: the token and signature in the URL are the credential, so no auth check.
+  if (host === "cdn-upload") return handleUpload(ctx, rest, state);
   if (host !== "run" && host !== "queue" && host !== "rest") {
     replyNotFound(ctx);
     return;
@@ -68,7 +81,8 @@ export async function route(ctx: Ctx, state: EmulatorState): Promise<void> {
     case "queue":
       return handleQueue(ctx, rest, state);
     case "rest":
-      // Storage and token routes (checklist rows 9, 11, 13, 14) will live in their own file.
+      // Token routes (checklist rows 9, 14) are not implemented yet.
+      if (rest[0] === "storage") return handleStorage(ctx, rest.slice(1), state);
       return replyNotFound(ctx);
   }
 }

@@ -39,3 +39,26 @@ export function parseScenarios(header: string | undefined, input: unknown): Scen
   }
   return { ok: true, scenarios };
 }
+
+/**
+ * Storage fault scenarios, chosen with the same header on the initiate call and applied to the
+ * PUTs of that upload (documented in routes.ts). Kept apart from SCENARIOS: they mean nothing
+ * to a model request, and model scenarios mean nothing to an upload, so each side rejects the
+ * other's values as unknown.
+ */
+export const STORAGE_SCENARIOS = ["part-fail-once", "part-fail-always", "put-fail-once"] as const;
+
+export type StorageScenario = (typeof STORAGE_SCENARIOS)[number];
+
+export type StorageScenarioParse = { ok: true; scenarios: Set<StorageScenario> } | { ok: false; unknown: string };
+
+export function parseStorageScenarios(header: string | undefined): StorageScenarioParse {
+  const scenarios = new Set<StorageScenario>();
+  for (const raw of (header ?? "").split(",")) {
+    const name = raw.trim().toLowerCase();
+    if (name === "") continue;
+    if (!(STORAGE_SCENARIOS as readonly string[]).includes(name)) return { ok: false, unknown: name };
+    scenarios.add(name as StorageScenario);
+  }
+  return { ok: true, scenarios };
+}

@@ -15,6 +15,12 @@ export interface ServerOptions {
   /** Appended to for every request; trimmed to `maxRecorded` entries. */
   recorded: RecordedRequest[];
   maxRecorded: number;
+  /**
+   * Requests for which the server does not read the body: the route streams it itself (storage
+   * upload PUTs, which may be 1 GiB and must not hit the 20 MiB JSON cap). Their recorded body
+   * is "".
+   */
+  streamsBody?: (method: string, path: string) => boolean;
   /** One line per request (nothing when quiet). */
   log?: (line: string) => void;
 }
@@ -80,6 +86,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Server
   res.on("finish", () => options.log?.(`${ctx.method} ${req.url} -> ${res.statusCode} (${Date.now() - started} ms)`));
 
   try {
+    if (options.streamsBody?.(ctx.method, ctx.path)) {
+      record(ctx, options);
+      await options.handler(ctx);
+      if (!res.headersSent && !res.writableEnded) replyDetail(ctx, 500, "Emulator route produced no response");
+      return;
+    }
     const read = await readBody(req);
     if (!read.ok) {
       record(ctx, options);

@@ -2,10 +2,13 @@
 
 import type { FileStore } from "./files";
 import type { JobQueue } from "./queue";
+import type { UploadStore } from "./uploads";
 
 export interface EmulatorState {
   queue: JobQueue;
   files: FileStore;
+  /** Initiated storage uploads, by the token in their upload_url. */
+  uploads: UploadStore;
   /** When set, only `Authorization: Key <apiKey>` is accepted. */
   apiKey?: string;
 }

@@ -47,7 +47,7 @@ export interface RecordedRequest {
   query: Record<string, string>;
   /** Request headers with lower-cased names (includes user-agent and every x-fal-* header). */
   headers: Record<string, string>;
-  /** Body decoded as UTF-8 ("" when there was none). */
+  /** Body decoded as UTF-8 ("" when there was none, and for streamed upload PUTs). */
   body: string;
   /** Date.now() when the request's body had been read. */
   time: number;
@@ -60,7 +60,23 @@ export interface Emulator {
   /** FAL_RUN_URL, FAL_QUEUE_URL, FAL_REST_URL, FAL_CDN_URL and (when apiKey is set) FAL_KEY. */
   env: Record<string, string>;
   requests: RecordedRequest[];
+  /**
+   * The uploaded (or generated) file behind a file_url, or undefined when nothing is stored
+   * there (yet). `bytes` joins the stored chunks on every access: fine in tests, but for a
+   * 1 GiB upload prefer `size` and a GET of the URL.
+   */
+  storedFile(fileUrl: string): StoredFileInfo | undefined;
+  /** Stops the server and frees every stored file and pending upload. */
   close(): Promise<void>;
+}
+
+export interface StoredFileInfo {
+  readonly bytes: Buffer;
+  size: number;
+  contentType: string;
+  /** Parsed X-Fal-Object-Lifecycle of the initiate call (undefined when none was sent, and for generated files). */
+  lifecycle: unknown;
+  fileName: string;
 }
 
 /** Timing with every default filled in. */
