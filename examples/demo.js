@@ -5,7 +5,6 @@
 // starts the built-in fal emulator on loopback, so it needs no key and no network.
 "use strict";
 
-const fs = require("fs");
 const path = require("path");
 const { fal } = require("fal-native");
 const { startEmulator } = require("fal-native/emulator");
@@ -40,14 +39,9 @@ async function main() {
     console.log(`requestId: ${result.requestId} (${Date.now() - started} ms)`);
 
     const image = result.data.images[0];
-    const response = await fetch(image.url);
-    if (!response.ok) throw new Error(`downloading ${image.url} failed: HTTP ${response.status}`);
-    const bytes = Buffer.from(await response.arrayBuffer());
-    const extension = (image.content_type || "image/png").split("/")[1].replace("jpeg", "jpg");
-    fs.mkdirSync(OUTPUT_DIR, { recursive: true });
-    const file = path.join(OUTPUT_DIR, `${result.requestId}.${extension}`);
-    fs.writeFileSync(file, bytes);
-    console.log(`image ${image.width}x${image.height} (${bytes.length} bytes) written to ${path.relative(process.cwd(), file)}`);
+    // fal-native's download helper: written to disk natively (temp file + rename), no fetch in JS.
+    const [saved] = await fal.storage.downloadResultMedia({ images: [image] }, { to: OUTPUT_DIR });
+    console.log(`image ${image.width}x${image.height} (${saved.size} bytes) written to ${path.relative(process.cwd(), saved.path)}`);
   } finally {
     if (emulator) await emulator.close();
   }

@@ -40,7 +40,7 @@ export function createFalClient(userConfig: Config = {}): FalClient {
   const config = createConfig(userConfig);
   // The native client behind the engine starts on the first request, not here.
   const ctx: CallContext = { config, engine: new Engine() };
-  const storage = createStorageClient();
+  const storage = createStorageClient(ctx);
   const queue = createQueueClient(ctx, storage);
   const streaming = createStreamingClient();
   const realtime = createRealtimeClient();

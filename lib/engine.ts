@@ -20,6 +20,8 @@ export type NativeClientFactory = (
 
 export type FinalRecord = Extract<NativeRecord, { type: "response" | "error" | "timeout" }>;
 export type ProgressRecord = Extract<NativeRecord, { type: "enqueued" | "status" }>;
+/** Bytes moved by one plain request with `progress: true` (current attempt). */
+export type TransferProgressRecord = Extract<NativeRecord, { type: "progress" }>;
 
 const defaultFactory: NativeClientFactory = (options, onRecords) => new (loadAddon().Client)(options, onRecords);
 let factory: NativeClientFactory = defaultFactory;
@@ -65,9 +67,19 @@ export class Engine {
   private nextId = 0;
   private readonly jobs = new Map<number, Job>();
 
-  /** One HTTP request; resolves with its final record (any status), rejects on abort. */
-  request(spec: NativeRequestSpec, signal?: AbortSignal): Promise<FinalRecord> {
-    return this.start((native, id) => native.request(id, spec), signal);
+  /**
+   * One HTTP request; resolves with its final record (any status), rejects on abort. With
+   * `spec.progress`, `onProgress` sees the "progress" records; if it throws, the request is
+   * cancelled and the promise rejects with that error.
+   */
+  request(spec: NativeRequestSpec, signal?: AbortSignal, onProgress?: (record: TransferProgressRecord) => void): Promise<FinalRecord> {
+    return this.start(
+      (native, id) => native.request(id, spec),
+      signal,
+      onProgress && ((record) => {
+        if (record.type === "progress") onProgress(record);
+      }),
+    );
   }
 
   /**
@@ -75,7 +87,9 @@ export class Engine {
    * job is cancelled and the promise rejects with that error.
    */
   subscribe(spec: NativeSubscribeSpec, signal: AbortSignal | undefined, onProgress: (record: ProgressRecord) => void): Promise<FinalRecord> {
-    return this.start((native, id) => native.subscribe(id, spec), signal, onProgress);
+    return this.start((native, id) => native.subscribe(id, spec), signal, (record) => {
+      if (record.type !== "progress") onProgress(record);
+    });
   }
 
   private client(): NativeClient {
@@ -91,7 +105,7 @@ export class Engine {
   private start(
     begin: (native: NativeClient, id: number) => void,
     signal: AbortSignal | undefined,
-    onProgress?: (record: ProgressRecord) => void,
+    onProgress?: (record: ProgressRecord | TransferProgressRecord) => void,
   ): Promise<FinalRecord> {
     return new Promise<FinalRecord>((resolve, reject) => {
       if (signal?.aborted) {
@@ -123,7 +137,7 @@ export class Engine {
             return;
           }
           try {
-            onProgress?.(record as ProgressRecord);
+            onProgress?.(record as ProgressRecord | TransferProgressRecord);
           } catch (error) {
             fail(error);
           }

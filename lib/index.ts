@@ -53,7 +53,7 @@ export type {
 } from "../types/queue";
 export type { StreamOptions, StreamingConnectionMode } from "../types/streaming";
 export type { RealtimeConnection, RealtimeConnectionHandler } from "../types/realtime";
-export type { UploadOptions } from "../types/storage";
+export type { UploadOptions, UploadInput, DownloadOptions, DownloadedFile } from "../types/storage";
 
 /**
  * The default client, for code written against the pre-1.0 API. `fal.config()` replaces the client

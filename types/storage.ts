@@ -1,4 +1,5 @@
-// Storage types (the storage client itself is a later issue; the shapes are public already).
+// Storage types: the official upload/transformInput shapes, widened for Node inputs, plus downloads.
+import type { Readable } from "stream";
 
 export type ObjectExpiration = "never" | "immediate" | "1h" | "1d" | "7d" | "30d" | "1y" | number;
 
@@ -20,14 +21,65 @@ export interface StorageSettings {
   initialAcl?: StorageACL;
 }
 
+/**
+ * What `upload` accepts. The official client takes a Blob (or File); fal-native also takes bytes
+ * (Buffer, Uint8Array, ArrayBuffer), a file path or `file:` URL (read natively in ranges) and a Node
+ * Readable stream.
+ */
+export type UploadInput = Blob | Uint8Array | ArrayBuffer | string | URL | Readable;
+
 export type UploadOptions = {
   /** Sent as the `X-Fal-Object-Lifecycle` header of the upload. */
   lifecycle?: StorageSettings;
+  /** fal-native: bytes sent so far across the whole upload; `total` is undefined for streams of unknown length. */
+  onProgress?: (sent: number, total: number | undefined) => void;
+  /** fal-native: aborts the upload, cancelling in-flight transfers. */
+  signal?: AbortSignal;
 };
+
+/** fal-native: options of `storage.download`. */
+export type DownloadOptions = {
+  /**
+   * A directory (existing, ending in a path separator, or whenever several URLs are given; created
+   * if missing) or a file path. Omitted: the bytes are returned in a Buffer.
+   */
+  to?: string;
+  /** Bytes received so far across all downloads of the call, and the sum of known sizes. */
+  onProgress?: (received: number, total: number | undefined) => void;
+  /** The response Content-Type must start with this string (or match this RegExp). */
+  expectContentType?: string | RegExp;
+  /** Fail (and stop the transfer) when a response is larger than this. */
+  maxBytes?: number;
+  signal?: AbortSignal;
+};
+
+/** fal-native: one downloaded URL. */
+export interface DownloadedFile {
+  url: string;
+  /** Where the file was written (downloads with `to`). */
+  path?: string;
+  /** The body (downloads without `to`). */
+  bytes?: Buffer;
+  contentType: string;
+  size: number;
+}
 
 export interface StorageClient {
   /** Uploads a file and resolves with its URL. */
-  upload: (file: Blob, options?: UploadOptions) => Promise<string>;
-  /** Replaces Blob/File values in `input` (recursively) with uploaded URLs. */
+  upload: (file: UploadInput, options?: UploadOptions) => Promise<string>;
+  /**
+   * Replaces Blob/File values and byte arrays (Buffer, Uint8Array, ArrayBuffer) in `input`
+   * (recursively through plain objects and arrays) with uploaded URLs.
+   */
   transformInput: (input: Record<string, any>) => Promise<Record<string, any>>;
+  /** fal-native: downloads one URL or several (at most 4 at a time) to disk or into Buffers. */
+  download: {
+    (url: string, options?: DownloadOptions): Promise<DownloadedFile>;
+    (urls: string[], options?: DownloadOptions): Promise<DownloadedFile[]>;
+  };
+  /**
+   * fal-native: downloads every media file of a result: objects with a `url` and an image/video/audio
+   * `content_type`, and every entry of an `images` array.
+   */
+  downloadResultMedia: (data: unknown, options?: DownloadOptions) => Promise<DownloadedFile[]>;
 }

@@ -130,11 +130,11 @@ describe("run", () => {
     expect(responseHandler).not.toHaveBeenCalled();
   });
 
-  test("Blob inputs fail clearly until uploads exist", async () => {
+  test("a storage initiate answer without upload_url/file_url fails clearly (Blob inputs are uploaded first)", async () => {
     installFake(() => response(200, {}));
     const fal = createFalClient({ credentials: "k" });
     await expect(fal.run("fal-ai/x", { input: { image: new Blob(["x"]) } })).rejects.toThrow(
-      "fal-native: file uploads (fal.storage.upload and Blob/File inputs) are not implemented yet",
+      "fal-native: storage initiate answered without upload_url/file_url: {}",
     );
   });
 });

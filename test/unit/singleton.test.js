@@ -32,7 +32,6 @@ test("fal.config replaces the client behind fal (no merging)", async () => {
 
 test("unimplemented parts fail clearly", async () => {
   await expect(fal.stream("a/b", { input: {} })).rejects.toThrow("fal-native: fal.stream (SSE streaming) is not implemented yet");
-  await expect(fal.storage.upload(new Blob(["x"]))).rejects.toThrow("not implemented yet");
   expect(() => fal.realtime.connect("a/b", { onResult() {} })).toThrow("fal-native: fal.realtime.connect is not implemented yet");
   await expect(fal.queue.streamStatus("a/b", { requestId: "r" })).rejects.toThrow("not implemented yet");
 });
