@@ -61,7 +61,7 @@ async function submit(emulator, endpointId, input, headers = {}) {
 describe("queue lifecycle", () => {
   let emulator;
   beforeAll(async () => {
-    emulator = await startEmulator({ quiet: true, timing: { queueMs: 20, stepMs: 20, steps: 4, runners: 4 } });
+    emulator = await startEmulator({ quiet: true, timing: { queueMs: 150, stepMs: 40, steps: 4, runners: 4 } });
   });
   afterAll(() => emulator.close());
 
