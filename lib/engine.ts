@@ -11,7 +11,6 @@ import {
   type NativeSubscribeSpec,
 } from "./native";
 import { abortReason, onAbort } from "./abort";
-import { getUserAgent } from "./runtime";
 
 export type NativeClientFactory = (
   options: NativeClientOptions,
@@ -36,7 +35,7 @@ export function setNativeClientFactory(custom: NativeClientFactory | undefined):
 
 /** NODE_EXTRA_CA_CERTS: Node's roots plus the file, since the native TLS stack cannot see Node's. */
 export function nativeClientOptions(): NativeClientOptions {
-  const options: NativeClientOptions = { userAgent: getUserAgent() };
+  const options: NativeClientOptions = {};
   const extra = process.env.NODE_EXTRA_CA_CERTS;
   if (extra) {
     try {

@@ -100,7 +100,6 @@ export interface NativeClient {
 export interface NativeClientOptions {
   /** PEM bundle to trust instead of the system store (set when NODE_EXTRA_CA_CERTS is used). */
   caPem?: string;
-  userAgent: string;
 }
 
 interface NativeAddon {

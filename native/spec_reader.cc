@@ -141,7 +141,6 @@ ClientOptions ReadClientOptions(const Napi::Value& value) {
   } else if (!ca.IsUndefined()) {
     Fail(object.Env(), where + ".caPem", "a string");
   }
-  options.userAgent = ReadString(object, "userAgent", where);
   return options;
 }
 

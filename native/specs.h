@@ -47,7 +47,6 @@ struct SubscribeSpec {
 
 struct ClientOptions {
   std::string caPem;  // empty: the system trust store
-  std::string userAgent;
 };
 
 }  // namespace falnative

@@ -27,6 +27,19 @@ async function rejectionOf(promise) {
 }
 
 /**
+ * Calls `fn`, an async API call with bad input: it must not throw synchronously but return a
+ * promise that rejects. Returns the rejection reason (a Jest assertion fails otherwise).
+ */
+async function asyncRejectionOf(fn) {
+  let promise;
+  expect(() => {
+    promise = fn();
+  }).not.toThrow();
+  expect(promise).toBeInstanceOf(Promise);
+  return rejectionOf(promise);
+}
+
+/**
  * The promise's outcome ({resolved, value} or {rejected, reason}), or "pending" if it has not
  * settled after `ms`. The timer is cleared either way, so nothing is left running.
  */
@@ -42,4 +55,4 @@ function outcomeWithin(promise, ms) {
   return Promise.race([outcome, expiry]).finally(() => clearTimeout(timer));
 }
 
-module.exports = { sleep, waitFor, rejectionOf, outcomeWithin };
+module.exports = { sleep, waitFor, rejectionOf, asyncRejectionOf, outcomeWithin };

@@ -11,6 +11,7 @@ const path = require("path");
 const { createFalClient, fal } = require("../../dist/lib");
 const { startScriptServer } = require("../helpers/script-server");
 const { runNode } = require("../helpers/run-node");
+const { asyncRejectionOf: rejectionOf } = require("../helpers/wait");
 
 let srv;
 beforeAll(async () => {
@@ -20,21 +21,6 @@ afterAll(() => srv.close());
 afterEach(() => srv.reset());
 
 const client = (extra = {}) => createFalClient({ credentials: "k", baseUrls: { run: srv.url, queue: srv.url }, ...extra });
-
-/** Calls `fn`, which must not throw synchronously but return a promise that rejects; returns the reason. */
-async function rejectionOf(fn) {
-  let promise;
-  expect(() => {
-    promise = fn();
-  }).not.toThrow();
-  expect(promise).toBeInstanceOf(Promise);
-  return promise.then(
-    (value) => {
-      throw new Error(`expected a rejection, got ${JSON.stringify(value)}`);
-    },
-    (reason) => reason,
-  );
-}
 
 async function expectRejection(fn, ErrorClass, message) {
   const err = await rejectionOf(fn);

@@ -312,14 +312,14 @@ describe("abort", () => {
 });
 
 describe("native client lifecycle", () => {
-  test("created lazily, once per client, with our user agent", async () => {
+  test("created lazily, once per client, with no CA override unless NODE_EXTRA_CA_CERTS is set", async () => {
     const fakes = installFake(() => response(200, {}));
     const fal = createFalClient({ credentials: "k" });
     expect(fakes).toHaveLength(0);
     await fal.run("a/b", {});
     await fal.queue.status("a/b", { requestId: "r" });
     expect(fakes).toHaveLength(1);
-    expect(fakes[0].options).toEqual({ userAgent: UA });
+    expect(fakes[0].options).toEqual({});
     await createFalClient().run("a/b", {});
     expect(fakes).toHaveLength(2);
   });

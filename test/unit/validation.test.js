@@ -1,6 +1,7 @@
 // Bad input: TypeErrors naming the argument, always as rejected promises from async APIs.
 const { createFalClient, fal } = require("../../dist/lib/index");
 const { installFake, uninstallFake, response } = require("./fake-native");
+const { asyncRejectionOf: rejection } = require("../helpers/wait");
 
 beforeEach(() => {
   installFake(() => response(200, {}));
@@ -10,20 +11,6 @@ afterEach(() => {
 });
 
 const client = () => createFalClient({ credentials: "k" });
-
-async function rejection(fn) {
-  let promise;
-  expect(() => {
-    promise = fn();
-  }).not.toThrow();
-  expect(promise).toBeInstanceOf(Promise);
-  return promise.then(
-    () => {
-      throw new Error("expected a rejection");
-    },
-    (e) => e,
-  );
-}
 
 describe("endpoint ids", () => {
   test("invalid id -> the official Error", async () => {
