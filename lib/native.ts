@@ -1,6 +1,6 @@
 // The only file that touches the C++ addon. Everything the addon accepts and returns is typed here;
 // the rest of lib/ talks to this narrow binding, never to the .node file directly.
-import * as path from "path";
+import { loadAddonBinary } from "./addon-loader";
 
 /** Retry policy applied by the native I/O thread between attempts of one HTTP request. */
 export interface NativeRetryPolicy {
@@ -102,33 +102,12 @@ export interface NativeClientOptions {
   caPem?: string;
 }
 
-interface NativeAddon {
+export interface NativeAddon {
   Client: new (options: NativeClientOptions, onRecords: (records: NativeRecord[]) => void) => NativeClient;
   curlVersion: string;
 }
 
-let cached: NativeAddon | undefined;
-
 /** Loads the addon once per JS environment (each worker thread gets its own instance). */
 export function loadAddon(): NativeAddon {
-  if (cached) return cached;
-  const candidates = [
-    path.join(__dirname, "..", "..", "build", "Release", "fal_native.node"),
-    path.join(__dirname, "..", "..", "build", "Debug", "fal_native.node"),
-  ];
-  const errors: string[] = [];
-  for (const file of candidates) {
-    try {
-      cached = require(file) as NativeAddon;
-      return cached;
-    } catch (err) {
-      errors.push(`${file}: ${(err as Error).message.split("\n")[0]}`);
-    }
-  }
-  throw new Error(
-    "fal-native: could not load the native addon.\n" +
-      errors.map((e) => `  tried ${e}`).join("\n") +
-      "\nBuild it with `npm run build` (needs cmake, a C++17 compiler, libcurl4-openssl-dev and " +
-      "libsimdjson-dev; `npm run setup` installs them on Debian/Ubuntu).",
-  );
+  return loadAddonBinary() as NativeAddon;
 }
