@@ -2,39 +2,18 @@
 import type { Config } from "../types/config";
 import type { FalClient } from "../types/client";
 import type { Result, RunOptions } from "../types/common";
-import type { RealtimeClient } from "../types/realtime";
-import type { StreamingClient } from "../types/streaming";
 import { createConfig } from "./config";
 import { Engine } from "./engine";
 import { buildRunHeaders } from "./headers";
 import { createQueueClient } from "./queue";
+import { createRealtimeClient } from "./realtime";
 import { mergeRetry, RUN_RETRY } from "./retry";
 import { createStorageClient } from "./storage";
+import { createStreamingClient } from "./streaming";
 import { subscribe, type SubscribeOptions } from "./subscribe";
 import { performCall, type CallContext } from "./transport";
 import { buildUrl, resolveBaseUrls } from "./urls";
 import { checkEndpointId, checkOptions, checkOptionTypes, RUN_RULES } from "./validate";
-
-function notImplemented(feature: string): Error {
-  return new Error(`fal-native: ${feature} is not implemented yet`);
-}
-
-// Later issues replace these with the real clients; the FalClient shape already has them.
-function createStreamingClient(): StreamingClient {
-  return {
-    stream: async () => {
-      throw notImplemented("fal.stream (SSE streaming)");
-    },
-  };
-}
-
-function createRealtimeClient(): RealtimeClient {
-  return {
-    connect: () => {
-      throw notImplemented("fal.realtime.connect");
-    },
-  };
-}
 
 export function createFalClient(userConfig: Config = {}): FalClient {
   const config = createConfig(userConfig);
@@ -42,8 +21,8 @@ export function createFalClient(userConfig: Config = {}): FalClient {
   const ctx: CallContext = { config, engine: new Engine() };
   const storage = createStorageClient(ctx);
   const queue = createQueueClient(ctx, storage);
-  const streaming = createStreamingClient();
-  const realtime = createRealtimeClient();
+  const streaming = createStreamingClient(ctx, storage);
+  const realtime = createRealtimeClient(ctx);
 
   async function run<Output>(endpointId: string, options?: RunOptions<any>): Promise<Result<Output>> {
     checkEndpointId("fal.run", endpointId);
