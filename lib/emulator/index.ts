@@ -16,11 +16,13 @@ import { FileStore } from "./files";
 import { JobQueue } from "./queue";
 import { route } from "./routes";
 import { startServer } from "./server";
+import { StreamRegistry } from "./stream-stats";
 import type { Emulator, EmulatorOptions, RecordedRequest, ResolvedTiming, StoredFileInfo } from "./types";
 import { streamsUploadBody } from "./upload-routes";
 import { UploadStore } from "./uploads";
 
-export type { Emulator, EmulatorOptions, EmulatorTiming, RecordedRequest, StoredFileInfo } from "./types";
+export type { Emulator, EmulatorOptions, EmulatorTiming, RecordedRequest, StoredFileInfo, StreamStats } from "./types";
+export { STREAM_TEST_ENDPOINT } from "./stream-test-model";
 export { MODELS } from "./models";
 export { SCENARIOS, SCENARIO_HEADER, STORAGE_SCENARIOS, type Scenario, type StorageScenario } from "./scenarios";
 
@@ -31,6 +33,7 @@ export const DEFAULT_TIMING: ResolvedTiming = {
   steps: 8,
   runners: 2,
   logWindowMs: 10_000,
+  keepAliveMs: 15_000,
 };
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
@@ -39,7 +42,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const queue = new JobQueue({ timing, files, maxImageSide: options.maxImageSide ?? 512 });
   const requests: RecordedRequest[] = [];
   const uploads = new UploadStore();
-  const state = { queue, files, uploads, apiKey: options.apiKey };
+  const streams = new StreamRegistry();
+  const state = { queue, files, uploads, apiKey: options.apiKey, timing, streams };
 
   const server = await startServer({
     host: options.host ?? "127.0.0.1",
@@ -71,6 +75,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     urls,
     env,
     requests,
+    streams: streams.list,
     storedFile: (fileUrl) => storedFile(files, fileUrl),
     close() {
       closing ??= (async () => {
@@ -93,6 +98,7 @@ function resolveTiming(timing: EmulatorOptions["timing"] = {}): ResolvedTiming {
     steps: Math.round(pick(timing.steps, DEFAULT_TIMING.steps, 0)),
     runners: Math.round(pick(timing.runners, DEFAULT_TIMING.runners, 1)),
     logWindowMs: pick(timing.logWindowMs, DEFAULT_TIMING.logWindowMs, 0),
+    keepAliveMs: pick(timing.keepAliveMs, DEFAULT_TIMING.keepAliveMs, 1),
   };
 }
 

@@ -323,3 +323,14 @@ export function findModel(endpointId: string): ModelSpec | undefined {
 export function isKnownApp(appId: string): boolean {
   return MODELS.some((model) => model.id === appId || model.id.startsWith(`${appId}/`));
 }
+
+/**
+ * Endpoints with a `/stream` route (their model pages show `fal.stream`): while running they
+ * send one preview event per inference step (stream-previews.ts), then the normal output.
+ * Other models answer `<id>/stream` with 404 "Path /stream not found", as fal does.
+ */
+const STREAMING_MODEL_IDS: ReadonlySet<string> = new Set(["fal-ai/hidream-i1-full", "fal-ai/hidream-i1-fast"]);
+
+export function streamsPartialOutputs(endpointId: string): boolean {
+  return STREAMING_MODEL_IDS.has(endpointId);
+}

@@ -49,6 +49,8 @@ import { replyDetail, replyJson, replyNotFound, type Ctx } from "./http";
 import { MODELS } from "./models";
 import { handleQueue } from "./queue-routes";
 import { handleRun } from "./run-route";
+import { handleStatusStream, statusStreamRoute } from "./status-stream";
+import { handleRunStream } from "./stream-routes";
 import type { EmulatorState } from "./state";
 import { handleStorage } from "./storage-routes";
 import { handleUpload } from "./upload-routes";
@@ -76,10 +78,15 @@ export async function route(ctx: Ctx, state: EmulatorState): Promise<void> {
 
   switch (host) {
     case "run":
-      // "<id>/stream" (SSE, checklist row 8) will be routed here before handleRun.
+      // "<id>/stream": SSE run streaming (stream-routes.ts, checklist row 8).
+      if (rest.length > 2 && rest[rest.length - 1] === "stream") return handleRunStream(ctx, rest.slice(0, -1), state);
       return handleRun(ctx, rest, state);
-    case "queue":
+    case "queue": {
+      // ".../requests/<id>/status/stream": SSE status stream (status-stream.ts, checklist row 4).
+      const statusStream = statusStreamRoute(rest);
+      if (statusStream) return handleStatusStream(ctx, statusStream, state);
       return handleQueue(ctx, rest, state);
+    }
     case "rest":
       // Token routes (checklist rows 9, 14) are not implemented yet.
       if (rest[0] === "storage") return handleStorage(ctx, rest.slice(1), state);

@@ -2,6 +2,8 @@
 
 import type { FileStore } from "./files";
 import type { JobQueue } from "./queue";
+import type { StreamRegistry } from "./stream-stats";
+import type { ResolvedTiming } from "./types";
 import type { UploadStore } from "./uploads";
 
 export interface EmulatorState {
@@ -11,4 +13,8 @@ export interface EmulatorState {
   uploads: UploadStore;
   /** When set, only `Authorization: Key <apiKey>` is accepted. */
   apiKey?: string;
+  /** Timing knobs; the status stream reads keepAliveMs. */
+  timing: ResolvedTiming;
+  /** Stats of every SSE response (Emulator.streams). */
+  streams: StreamRegistry;
 }

@@ -13,6 +13,11 @@ export interface EmulatorTiming {
   runners?: number;
   /** Status polls with logs return the entries of the last `logWindowMs` (a sliding window, as fal does). */
   logWindowMs?: number;
+  /**
+   * The queue status stream (`.../status/stream`) sends a `: keepalive` comment line after this
+   * long without an event (default 15000, as fal documents).
+   */
+  keepAliveMs?: number;
 }
 
 export interface EmulatorOptions {
@@ -66,8 +71,42 @@ export interface Emulator {
    * 1 GiB upload prefer `size` and a GET of the URL.
    */
   storedFile(fileUrl: string): StoredFileInfo | undefined;
+  /**
+   * One live entry per SSE response (run `/stream` and queue `status/stream`), newest last, at
+   * most 1000. The counters move while the stream runs, so tests can watch a transfer stall
+   * under back-pressure or stop after the client hangs up.
+   */
+  streams: readonly StreamStats[];
   /** Stops the server and frees every stored file and pending upload. */
   close(): Promise<void>;
+}
+
+/** What the emulator knows about one SSE response it is (or was) writing. */
+export interface StreamStats {
+  /** "run": `POST <run>/<id>/stream`; "status": `GET <queue>/.../requests/<id>/status/stream`. */
+  kind: "run" | "status";
+  /** The x-fal-request-id of the response. */
+  requestId: string;
+  /** Endpoint id as addressed, without the trailing "/stream". */
+  endpointId: string;
+  /** Date.now() when the SSE headers were sent. */
+  startedAt: number;
+  /** Events (`data:` blocks, including malformed and error ones) fully handed to the socket. */
+  eventsWritten: number;
+  /** Comment lines (`: keepalive`) written. */
+  commentsWritten: number;
+  /** Body bytes handed to the socket (SSE text, without HTTP chunk framing). */
+  bytesWritten: number;
+  /** Separate res.write() calls (more than events when chunkBytes splits them). */
+  writes: number;
+  /** True while the writer waits for 'drain' because the client is not reading. */
+  paused: boolean;
+  /** How many times the writer had to wait for 'drain'. */
+  pauses: number;
+  /** The client went away before the stream ended. */
+  clientClosed: boolean;
+  /** The emulator ended the response (normally, or by dropping it on purpose). */
+  finished: boolean;
 }
 
 export interface StoredFileInfo {
