@@ -54,7 +54,6 @@ export class SseWriter {
     this.res.writeHead(200, reasonPhrase(200), {
       "content-type": "text/event-stream; charset=utf-8",
       "cache-control": "no-cache",
-      connection: "keep-alive",
       "x-fal-request-id": requestId,
       ...headers,
     });
