@@ -10,7 +10,7 @@ import type { IncomingHeaders } from "./types";
 
 export const TARGET_URL_HEADER = "x-fal-target-url";
 
-const FORWARDED_PLAIN_HEADERS = ["accept", "accept-encoding", "accept-language", "content-type", "user-agent"];
+const FORWARDED_PLAIN_HEADERS = ["accept", "accept-encoding", "accept-language", "content-encoding", "content-type", "user-agent"];
 const NOT_FORWARDED_FAL_HEADERS = new Set([TARGET_URL_HEADER, "x-fal-client-proxy"]);
 
 /** One value for a header that may be repeated (node:http gives arrays for some). */

@@ -12,30 +12,37 @@ type MaybeParsed = IncomingMessage & { body?: unknown };
  * (express.json(), Next's default parser) has already read it, the parsed value is sent again:
  * bytes and strings as they are, anything else as JSON.
  */
-function requestBody(req: MaybeParsed): { body: Readable | Buffer | null; length?: number } {
+function requestBody(req: MaybeParsed): { body: Readable | Buffer | null; length?: number; parsed?: boolean } {
   const alreadyRead = req.readableEnded || (req.complete && !req.readable);
   if (!alreadyRead) {
     const declared = Number(req.headers["content-length"]);
-    const chunked = req.headers["transfer-encoding"] !== undefined;
+    // HTTP/2 bodies need no length or transfer-encoding header; HTTP/1 ones without either are empty.
+    const chunked = req.headers["transfer-encoding"] !== undefined || req.httpVersionMajor >= 2;
     if (!chunked && (!Number.isFinite(declared) || declared <= 0)) {
       req.resume();
       return { body: null };
     }
-    return { body: req, length: !chunked ? declared : undefined };
+    return { body: req, length: Number.isFinite(declared) && declared > 0 ? declared : undefined };
   }
   const parsed = req.body;
   if (parsed === undefined || parsed === null) return { body: null };
-  if (Buffer.isBuffer(parsed)) return { body: parsed };
-  if (parsed instanceof Uint8Array) return { body: Buffer.from(parsed.buffer, parsed.byteOffset, parsed.byteLength) };
-  if (typeof parsed === "string") return { body: Buffer.from(parsed) };
+  if (Buffer.isBuffer(parsed)) return { body: parsed, parsed: true };
+  if (parsed instanceof Uint8Array) return { body: Buffer.from(parsed.buffer, parsed.byteOffset, parsed.byteLength), parsed: true };
+  if (typeof parsed === "string") return { body: Buffer.from(parsed), parsed: true };
   // express.json() leaves {} for an empty body; sending "{}" would change the request
   if (typeof parsed === "object" && Object.keys(parsed as object).length === 0 && !req.headers["content-length"]) return { body: null };
-  return { body: Buffer.from(JSON.stringify(parsed)) };
+  return { body: Buffer.from(JSON.stringify(parsed)), parsed: true };
 }
 
 function toProxyRequest(req: MaybeParsed, adapter: string, signal: AbortSignal): ProxyRequest {
-  const { body, length } = requestBody(req);
-  return { method: req.method ?? "GET", headers: req.headers, body, bodyLength: length, signal, adapter, request: req };
+  const { body, length, parsed } = requestBody(req);
+  let headers = req.headers;
+  if (parsed) {
+    // The parser has already decoded a compressed body; the bytes sent now are plain.
+    headers = { ...req.headers };
+    delete headers["content-encoding"];
+  }
+  return { method: req.method ?? "GET", headers, body, bodyLength: length, signal, adapter, request: req };
 }
 
 /** Writes the answer; fal's body is piped, so SSE events reach the client as they arrive. */

@@ -94,6 +94,7 @@ beforeAll(async () => {
   app.all(`/parsed${ROUTE}`, express.json(), proxy.createExpressHandler(proxyOptions()));
   // A proxy whose run/queue hosts are the programmable upstream.
   app.all(`/fake${ROUTE}`, proxy.createExpressHandler({ credentials: SERVER_KEY, baseUrls: { run: upstream.url, queue: upstream.url } }));
+  app.all(`/fake-parsed${ROUTE}`, express.json(), proxy.createExpressHandler({ credentials: SERVER_KEY, baseUrls: { run: upstream.url } }));
   app.all(`/flux-only${ROUTE}`, proxy.createExpressHandler(proxyOptions({ allowedEndpoints: ["fal-ai/flux-1/*"] })));
   app.all(
     `/guarded${ROUTE}`,
@@ -445,6 +446,27 @@ describe("streaming in both directions", () => {
       type: "application/octet-stream",
       url: `/${SCHNELL}?variant=big&x=1`,
     });
+  });
+
+  test("a gzip request body is passed on compressed, or plain once express.json() has decoded it", async () => {
+    upstream.handler = (req, res) => {
+      const chunks = [];
+      req.on("data", (c) => chunks.push(c));
+      req.on("end", () => {
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify({ encoding: req.headers["content-encoding"] ?? null, body: Buffer.concat(chunks).toString("base64") }));
+      });
+    };
+    const zlib = require("node:zlib");
+    const json = JSON.stringify({ prompt: "compressed" });
+    const gzipped = zlib.gzipSync(json);
+    const options = { body: new Uint8Array(gzipped), headers: { "content-encoding": "gzip", "content-type": "application/json" } };
+    const streamed = (await callProxy(`https://fal.run/${SCHNELL}`, { path: `/fake${ROUTE}`, ...options })).json();
+    expect(streamed.encoding).toBe("gzip");
+    expect(Buffer.from(streamed.body, "base64").equals(gzipped)).toBe(true);
+    const parsed = (await callProxy(`https://fal.run/${SCHNELL}`, { path: `/fake-parsed${ROUTE}`, ...options })).json();
+    expect(parsed.encoding).toBeNull();
+    expect(Buffer.from(parsed.body, "base64").toString()).toBe(json);
   });
 
   test("SSE events reach the client one by one, before fal has finished the response", async () => {
