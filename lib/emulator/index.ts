@@ -34,6 +34,7 @@ export const DEFAULT_TIMING: ResolvedTiming = {
   runners: 2,
   logWindowMs: 10_000,
   keepAliveMs: 15_000,
+  realtimeIdleMs: 60_000,
 };
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
@@ -99,6 +100,7 @@ function resolveTiming(timing: EmulatorOptions["timing"] = {}): ResolvedTiming {
     runners: Math.round(pick(timing.runners, DEFAULT_TIMING.runners, 1)),
     logWindowMs: pick(timing.logWindowMs, DEFAULT_TIMING.logWindowMs, 0),
     keepAliveMs: pick(timing.keepAliveMs, DEFAULT_TIMING.keepAliveMs, 1),
+    realtimeIdleMs: pick(timing.realtimeIdleMs, DEFAULT_TIMING.realtimeIdleMs, 1),
   };
 }
 

@@ -281,6 +281,33 @@ export const MODELS: readonly ModelSpec[] = [
     size: { from: "image_size", fallback: "landscape_4_3" },
     defaultFormat: "jpeg",
   },
+  {
+    // Not among the seed pages: the realtime model fal's docs use (fields and defaults from the
+    // official client's endpoint types). Also served over run/queue.
+    id: "fal-ai/fast-lcm-diffusion",
+    title: "Fast LCM diffusion (realtime)",
+    input: {
+      prompt,
+      model_name: {
+        type: "enum",
+        values: ["stabilityai/stable-diffusion-xl-base-1.0", "runwayml/stable-diffusion-v1-5"],
+        default: "stabilityai/stable-diffusion-xl-base-1.0",
+      },
+      negative_prompt: negativePrompt,
+      image_size: imageSize("square_hd"),
+      num_inference_steps: inferenceSteps(6, 24),
+      guidance_scale: guidanceScale(1.5, 0),
+      seed,
+      sync_mode: { type: "boolean", default: true },
+      num_images: numImages,
+      enable_safety_checker: enableSafetyChecker,
+      format: outputFormat("jpeg"),
+      request_id: { type: "string", default: "" },
+    },
+    output: { kind: "image" },
+    size: { from: "image_size", fallback: "square_hd" },
+    defaultFormat: "jpeg",
+  },
 ];
 
 /** Recraft's style enum, verbatim from its page (a function so the long list sits at the bottom). */
@@ -333,4 +360,11 @@ const STREAMING_MODEL_IDS: ReadonlySet<string> = new Set(["fal-ai/hidream-i1-ful
 
 export function streamsPartialOutputs(endpointId: string): boolean {
   return STREAMING_MODEL_IDS.has(endpointId);
+}
+
+/** Apps with a realtime WebSocket endpoint (`<run>/<app>/realtime`, realtime.ts). */
+const REALTIME_APP_IDS: ReadonlySet<string> = new Set(["fal-ai/fast-lcm-diffusion"]);
+
+export function realtimeModel(appId: string): ModelSpec | undefined {
+  return REALTIME_APP_IDS.has(appId) ? findModel(appId) : undefined;
 }

@@ -2,13 +2,15 @@
 //
 //   <url>/run/...    fal.run         synchronous run            (run-route.ts)
 //   <url>/queue/...  queue.fal.run   submit/status/result/cancel (queue-routes.ts)
-//   <url>/rest/...   rest.fal.ai     storage initiate calls      (storage-routes.ts; tokens: 404 so far)
+//   <url>/rest/...   rest.fal.ai     storage initiate calls      (storage-routes.ts), POST tokens/ (tokens.ts)
+//   <url>/run/<app>/realtime  WebSocket upgrade, ?fal_jwt_token= (realtime.ts)
 //   <url>/cdn/...    v3.fal.media    file downloads              (cdn-routes.ts)
 //   <url>/cdn-upload/...  presigned upload URLs, no auth     (upload-routes.ts; handed out as
 //                    http://localhost:<port>/... so they are on another host than the REST routes)
 //   <url>/           health check, no auth: {"status":"ok","models":[...]}
 //
-// run, queue and rest require `Authorization: Key <k>` (or `Bearer <t>`); see auth.ts.
+// run, queue and rest require `Authorization: Key <k>` (or `Bearer <t>`); see auth.ts. Run routes
+// also accept a temporary token from POST <rest>/tokens/ as ?fal_jwt_token= (tokens.ts).
 //
 // ---------------------------------------------------------------------------------------------
 // Test scenarios
@@ -48,15 +50,20 @@ import { handleCdn } from "./cdn-routes";
 import { replyDetail, replyJson, replyNotFound, type Ctx } from "./http";
 import { MODELS } from "./models";
 import { handleQueue } from "./queue-routes";
+import { handleRealtimeUpgrade } from "./realtime";
 import { handleRun } from "./run-route";
+import { isUpgrade } from "./server";
 import { handleStatusStream, statusStreamRoute } from "./status-stream";
 import { handleRunStream } from "./stream-routes";
 import type { EmulatorState } from "./state";
 import { handleStorage } from "./storage-routes";
+import { checkQueryToken, handleTokens } from "./tokens";
 import { handleUpload } from "./upload-routes";
 
 export async function route(ctx: Ctx, state: EmulatorState): Promise<void> {
   const [host, ...rest] = ctx.segments;
+  // WebSocket upgrades (realtime) authenticate with a token in the URL; nothing else takes them.
+  if (isUpgrade(ctx)) return handleRealtimeUpgrade(ctx, state);
 
   if (host === undefined) {
     replyJson(ctx, 200, { status: "ok", emulator: "fal-native", models: MODELS.map((m) => m.id) });
@@ -70,7 +77,7 @@ export async function route(ctx: Ctx, state: EmulatorState): Promise<void> {
     return;
   }
 
-  const auth = checkAuthorization(ctx.headers["authorization"], state.apiKey);
+  const auth = (host === "run" ? checkQueryToken(ctx, rest, state) : undefined) ?? checkAuthorization(ctx.headers["authorization"], state.apiKey);
   if (!auth.ok) {
     replyDetail(ctx, 401, auth.detail, { "www-authenticate": "Key" });
     return;
@@ -88,8 +95,9 @@ export async function route(ctx: Ctx, state: EmulatorState): Promise<void> {
       return handleQueue(ctx, rest, state);
     }
     case "rest":
-      // Token routes (checklist rows 9, 14) are not implemented yet.
+      // The storage token route (checklist row 14) is not implemented yet.
       if (rest[0] === "storage") return handleStorage(ctx, rest.slice(1), state);
+      if (rest[0] === "tokens") return handleTokens(ctx, rest.slice(1), state);
       return replyNotFound(ctx);
   }
 }

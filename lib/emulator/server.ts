@@ -1,8 +1,12 @@
 // The HTTP server: reads each request, records it, hands it to the router, and makes sure no
 // input can crash the process. Also owns socket tracking so close() is immediate.
+//
+// WebSocket upgrade requests go through the same router: their ctx.res writes a plain HTTP answer
+// (a refused handshake), and takeUpgrade(ctx) hands the raw socket to the route that accepts it.
 
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, ServerResponse, type IncomingMessage, type Server } from "node:http";
 import type { Socket } from "node:net";
+import type { Duplex } from "node:stream";
 import { newRequestId, readBody, replyDetail, type Ctx } from "./http";
 import type { RecordedRequest } from "./types";
 
@@ -25,6 +29,27 @@ export interface ServerOptions {
   log?: (line: string) => void;
 }
 
+export interface Upgrade {
+  socket: Duplex;
+  head: Buffer;
+}
+
+const upgrades = new WeakMap<Ctx, Upgrade>();
+
+/** Whether this request asks for a WebSocket upgrade that nobody has taken yet. */
+export function isUpgrade(ctx: Ctx): boolean {
+  return upgrades.has(ctx);
+}
+
+/** Takes over an upgrade request's socket (after which ctx.res must not be used). */
+export function takeUpgrade(ctx: Ctx): Upgrade | undefined {
+  const upgrade = upgrades.get(ctx);
+  if (!upgrade) return undefined;
+  upgrades.delete(ctx);
+  ctx.res.detachSocket(upgrade.socket as Socket);
+  return upgrade;
+}
+
 export interface RunningServer {
   /** e.g. http://127.0.0.1:43123 */
   url: string;
@@ -41,6 +66,9 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
   server.on("connection", (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
+  });
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    void handleUpgrade(req, socket, head, options, baseUrl);
   });
   // Malformed HTTP: answer 400 if possible, never throw.
   server.on("clientError", (_error, socket) => {
@@ -68,10 +96,9 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
   });
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, options: ServerOptions, baseUrl: string): Promise<void> {
-  const started = Date.now();
+function newCtx(req: IncomingMessage, res: ServerResponse, baseUrl: string): Ctx {
   const url = new URL(req.url ?? "/", "http://emulator.invalid");
-  const ctx: Ctx = {
+  return {
     req,
     res,
     method: (req.method ?? "GET").toUpperCase(),
@@ -83,6 +110,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Server
     origin: req.headers.host ? `http://${req.headers.host}` : baseUrl,
     requestId: newRequestId(),
   };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, options: ServerOptions, baseUrl: string): Promise<void> {
+  const started = Date.now();
+  const ctx = newCtx(req, res, baseUrl);
   res.on("finish", () => options.log?.(`${ctx.method} ${req.url} -> ${res.statusCode} (${Date.now() - started} ms)`));
 
   try {
@@ -105,6 +137,30 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Server
   } catch (error) {
     options.log?.(`emulator error on ${ctx.method} ${ctx.path}: ${(error as Error).stack ?? String(error)}`);
     replyDetail(ctx, 500, `Internal emulator error: ${(error as Error).message}`);
+  }
+}
+
+/** An upgrade request: routed like any other; a route that refuses it answers through ctx.res. */
+async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, options: ServerOptions, baseUrl: string): Promise<void> {
+  // Nobody else listens on this socket now: a reset must not become an uncaught 'error'.
+  socket.on("error", () => socket.destroy());
+  const res = new ServerResponse(req);
+  res.shouldKeepAlive = false;
+  res.assignSocket(socket as Socket);
+  const ctx = newCtx(req, res, baseUrl);
+  upgrades.set(ctx, { socket, head });
+  res.on("finish", () => {
+    options.log?.(`${ctx.method} ${req.url} (upgrade) -> ${res.statusCode}`);
+    socket.end();
+  });
+  record(ctx, options);
+  try {
+    await options.handler(ctx);
+    if (upgrades.has(ctx) && !res.headersSent) replyDetail(ctx, 404, `Path ${ctx.path} does not accept WebSocket connections`);
+  } catch (error) {
+    options.log?.(`emulator error on upgrade ${ctx.path}: ${(error as Error).stack ?? String(error)}`);
+    if (upgrades.has(ctx)) replyDetail(ctx, 500, `Internal emulator error: ${(error as Error).message}`);
+    else socket.destroy();
   }
 }
 

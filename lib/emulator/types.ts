@@ -18,6 +18,11 @@ export interface EmulatorTiming {
    * long without an event (default 15000, as fal documents).
    */
   keepAliveMs?: number;
+  /**
+   * A realtime WebSocket that receives no input for this long gets the service's TIMEOUT
+   * x-fal-error message and a normal close (default 60000).
+   */
+  realtimeIdleMs?: number;
 }
 
 export interface EmulatorOptions {
