@@ -2,7 +2,7 @@
 // so the renderer reads each Blob into bytes and marks it; main turns the mark back into a Blob
 // (a File when it had a name) so fal-native's upload sees the same content type and name.
 // Free of the native addon and of Node-only modules: both sides import it.
-import { BLOB_MARKER, isPlainObject, type EncodedBlob } from "./protocol";
+import { BLOB_MARKER, asLocalBytes, isArrayBuffer, isPlainObject, type EncodedBlob } from "./protocol";
 
 const MAX_DEPTH = 64;
 
@@ -30,7 +30,7 @@ export async function encodeInput(value: unknown, depth = 0): Promise<unknown> {
   if (depth > MAX_DEPTH) throw new TypeError("fal-native/electron: the input is nested too deeply (or has a cycle)");
   if (isBlobLike(value)) return encodeBlob(value);
   if (Array.isArray(value)) return Promise.all(value.map((item) => encodeInput(item, depth + 1)));
-  if (value !== null && typeof value === "object" && !ArrayBuffer.isView(value) && !(value instanceof ArrayBuffer)) {
+  if (value !== null && typeof value === "object" && !ArrayBuffer.isView(value) && !isArrayBuffer(value)) {
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) out[key] = await encodeInput(item, depth + 1);
     return out;
@@ -41,8 +41,7 @@ export async function encodeInput(value: unknown, depth = 0): Promise<unknown> {
 /** Renderer: what `storage.upload` may send. File paths and streams stay in the main process. */
 export async function encodeUploadFile(file: unknown): Promise<unknown> {
   if (isBlobLike(file)) return encodeBlob(file);
-  if (file instanceof ArrayBuffer) return new Uint8Array(file);
-  if (ArrayBuffer.isView(file)) return new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
+  if (isArrayBuffer(file) || ArrayBuffer.isView(file)) return asLocalBytes(file);
   throw new TypeError(
     `fal-native/electron: storage.upload from a renderer takes a Blob, File, ArrayBuffer or Uint8Array, got ${
       typeof file === "string" ? "a string (file paths can only be uploaded from the main process)" : describe(file)
@@ -63,10 +62,10 @@ function isMarked(value: Record<string, unknown>): boolean {
 
 function decodeBlob(marked: Record<string, unknown>): Blob {
   const encoded = marked[BLOB_MARKER] as Partial<EncodedBlob> | undefined;
-  if (!encoded || !(encoded.bytes instanceof Uint8Array) || typeof encoded.type !== "string") {
+  if (!encoded || !ArrayBuffer.isView(encoded.bytes) || typeof encoded.type !== "string") {
     throw new TypeError("fal-native/electron: a Blob in the request is malformed");
   }
-  const parts = [encoded.bytes as Uint8Array<ArrayBuffer>];
+  const parts = [asLocalBytes(encoded.bytes) as Uint8Array<ArrayBuffer>];
   if (typeof encoded.name === "string" && typeof File === "function") {
     return new File(parts, encoded.name, { type: encoded.type });
   }
@@ -76,6 +75,8 @@ function decodeBlob(marked: Record<string, unknown>): Blob {
 /** Main: a copy of a renderer's input with marked bytes turned back into Blobs/Files. */
 export function decodeInput(value: unknown, depth = 0): unknown {
   if (depth > MAX_DEPTH) throw new TypeError("fal-native/electron: the input is nested too deeply");
+  // Bytes become this realm's Uint8Array, which fal-native uploads like any byte array in an input.
+  if (isArrayBuffer(value) || ArrayBuffer.isView(value)) return asLocalBytes(value);
   if (Array.isArray(value)) return value.map((item) => decodeInput(item, depth + 1));
   if (isPlainObject(value)) {
     if (isMarked(value)) return decodeBlob(value);
@@ -87,9 +88,9 @@ export function decodeInput(value: unknown, depth = 0): unknown {
 }
 
 /** Main: the upload body a renderer sent; anything but bytes is refused (no paths from renderers). */
-export function decodeUploadFile(file: unknown): Blob | Uint8Array | ArrayBuffer {
+export function decodeUploadFile(file: unknown): Blob | Uint8Array {
   if (isPlainObject(file) && isMarked(file)) return decodeBlob(file);
-  if (file instanceof Uint8Array || file instanceof ArrayBuffer) return file;
+  if (isArrayBuffer(file) || ArrayBuffer.isView(file)) return asLocalBytes(file);
   throw new TypeError(
     `fal-native/electron: storage.upload from a renderer takes a Blob, File, ArrayBuffer or Uint8Array, got ${
       typeof file === "string" ? "a string (file paths can only be uploaded from the main process)" : describe(file)

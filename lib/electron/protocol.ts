@@ -129,8 +129,23 @@ export type SerializedError = {
   cause?: { message: string; code?: string };
 };
 
+/**
+ * A plain data object. Realm-agnostic: structured clone may create objects in another realm than
+ * the code checking them (a vm context, a test sandbox), whose Object.prototype differs.
+ */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
   const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
+/** ArrayBuffer from any realm (instanceof fails across realms). */
+export function isArrayBuffer(value: unknown): value is ArrayBuffer {
+  return Object.prototype.toString.call(value) === "[object ArrayBuffer]";
+}
+
+/** Bytes from any realm as a Uint8Array of this realm (same memory, no copy). */
+export function asLocalBytes(value: ArrayBuffer | ArrayBufferView): Uint8Array {
+  return isArrayBuffer(value) ? new Uint8Array(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
 }

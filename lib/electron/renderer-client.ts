@@ -10,6 +10,7 @@ import { IPC_ERROR_CODES, rebuildError } from "./error-codec";
 import {
   CALLBACK_NAMES,
   PROTOCOL_VERSION,
+  isArrayBuffer,
   type CallbackName,
   type CallEvent,
   type CallMethod,
@@ -228,7 +229,7 @@ async function encodeRequest(
 /** storage.transformInput for a renderer: Blobs and bytes are uploaded through main, like main would. */
 async function uploadBlobsIn(value: unknown, upload: (file: unknown) => Promise<string>, depth = 0): Promise<unknown> {
   if (depth > 64) throw new TypeError("fal-native/electron: the input is nested too deeply (or has a cycle)");
-  if (isBlobLike(value) || value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return upload(value);
+  if (isBlobLike(value) || isArrayBuffer(value) || ArrayBuffer.isView(value)) return upload(value);
   if (Array.isArray(value)) return Promise.all(value.map((item) => uploadBlobsIn(item, upload, depth + 1)));
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
