@@ -8,6 +8,7 @@ import {
   type NativeClientOptions,
   type NativeRecord,
   type NativeRequestSpec,
+  type NativeStreamSpec,
   type NativeSubscribeSpec,
 } from "./native";
 import { abortReason, onAbort } from "./abort";
@@ -17,10 +18,20 @@ export type NativeClientFactory = (
   onRecords: (records: NativeRecord[]) => void,
 ) => NativeClient;
 
-export type FinalRecord = Extract<NativeRecord, { type: "response" | "error" | "timeout" }>;
+export type FinalRecord = Extract<NativeRecord, { type: "response" | "error" | "timeout" | "streamEnd" }>;
 export type ProgressRecord = Extract<NativeRecord, { type: "enqueued" | "status" }>;
 /** Bytes moved by one plain request with `progress: true` (current attempt). */
 export type TransferProgressRecord = Extract<NativeRecord, { type: "progress" }>;
+/** What a streaming request delivers before its final record. */
+export type StreamRecord = Extract<NativeRecord, { type: "streamHead" | "streamEvents" | "streamChunk" }>;
+type InterimRecord = Exclude<NativeRecord, FinalRecord>;
+
+/** A running native stream: its final record, and the back-pressure credit JS hands back. */
+export type StreamHandle = {
+  finished: Promise<FinalRecord>;
+  /** JS consumed `bytes` of delivered events/chunks; the transfer may go on. */
+  acknowledge(bytes: number): void;
+};
 
 const defaultFactory: NativeClientFactory = (options, onRecords) => new (loadAddon().Client)(options, onRecords);
 let factory: NativeClientFactory = defaultFactory;
@@ -48,7 +59,7 @@ export function nativeClientOptions(): NativeClientOptions {
   return options;
 }
 
-const FINAL_TYPES = new Set(["response", "error", "timeout"]);
+const FINAL_TYPES = new Set(["response", "error", "timeout", "streamEnd"]);
 
 type Job = {
   onRecord(record: NativeRecord): void;
@@ -87,8 +98,31 @@ export class Engine {
    */
   subscribe(spec: NativeSubscribeSpec, signal: AbortSignal | undefined, onProgress: (record: ProgressRecord) => void): Promise<FinalRecord> {
     return this.start((native, id) => native.subscribe(id, spec), signal, (record) => {
-      if (record.type !== "progress") onProgress(record);
+      if (record.type === "enqueued" || record.type === "status") onProgress(record);
     });
+  }
+
+  /**
+   * One streaming request. `onRecord` sees the head, event batches and chunks in order; if it
+   * throws, the stream is cancelled and `finished` rejects with that error.
+   */
+  stream(spec: NativeStreamSpec, signal: AbortSignal | undefined, onRecord: (record: StreamRecord) => void): StreamHandle {
+    let jobId = 0;
+    const finished = this.start(
+      (native, id) => {
+        jobId = id;
+        native.stream(id, spec);
+      },
+      signal,
+      (record) => onRecord(record as StreamRecord),
+    );
+    return {
+      finished,
+      acknowledge: (bytes) => {
+        // Credit for a finished or cancelled job has nowhere to go.
+        if (jobId !== 0 && this.jobs.has(jobId)) this.native?.acknowledge(jobId, bytes);
+      },
+    };
   }
 
   private client(): NativeClient {
@@ -104,7 +138,7 @@ export class Engine {
   private start(
     begin: (native: NativeClient, id: number) => void,
     signal: AbortSignal | undefined,
-    onProgress?: (record: ProgressRecord | TransferProgressRecord) => void,
+    onProgress?: (record: InterimRecord) => void,
   ): Promise<FinalRecord> {
     return new Promise<FinalRecord>((resolve, reject) => {
       if (signal?.aborted) {
@@ -136,7 +170,7 @@ export class Engine {
             return;
           }
           try {
-            onProgress?.(record as ProgressRecord | TransferProgressRecord);
+            onProgress?.(record as InterimRecord);
           } catch (error) {
             fail(error);
           }

@@ -52,6 +52,19 @@ export interface NativeSubscribeSpec {
   resultRetry: NativeRetryPolicy;
 }
 
+/**
+ * A streaming request: a 2xx body is framed on the I/O thread (SSE events, validated as JSON, or
+ * raw chunks for other content types) and delivered while it arrives. An error status is
+ * collected whole and reported as a final "response" record instead.
+ */
+export interface NativeStreamSpec {
+  request: NativeRequestSpec;
+  /** Longest gap between body bytes in ms before the stream fails (0: none). Paused time is not counted. */
+  idleTimeout: number;
+  /** Delivered but unacknowledged bytes above which the transfer pauses (back-pressure). */
+  highWaterMark: number;
+}
+
 /** A finished HTTP exchange, whatever its status code (retries already exhausted or not needed). */
 export interface NativeResponse {
   status: number;
@@ -76,7 +89,17 @@ export type NativeRecord =
   /** Final: an HTTP response (2xx or not). For a subscribe job this is the result, or the failing call. */
   | { id: number; type: "response"; response: NativeResponse; attempts: number }
   /** Final: transport failure after retries (code is Node-style: ECONNREFUSED, ECONNRESET, ...). */
-  | { id: number; type: "error"; code: string; message: string; curlCode: number; attempts: number; url: string }
+  | {
+      id: number;
+      type: "error";
+      code: string;
+      message: string;
+      curlCode: number;
+      attempts: number;
+      url: string;
+      /** FAL_STREAM_BAD_EVENT: the event data that is not JSON. */
+      detail?: string;
+    }
   /** Subscribe: the submit succeeded. `body` is the raw submit response JSON. */
   | { id: number; type: "enqueued"; requestId: string; body: string }
   /** Subscribe: one polled status (raw JSON), only when statusUpdates was set. */
@@ -84,13 +107,25 @@ export type NativeRecord =
   /** Final, subscribe: the client-side timeout fired; the I/O thread already sent cancel. */
   | { id: number; type: "timeout"; requestId: string }
   /** Transfer progress of a request with `progress: true` (bytes of the current attempt). */
-  | { id: number; type: "progress"; sent: number; sendTotal: number; received: number; receiveTotal: number };
+  | { id: number; type: "progress"; sent: number; sendTotal: number; received: number; receiveTotal: number }
+  /** Stream: the 2xx response head (body ""). Comes before any events or chunks. */
+  | { id: number; type: "streamHead"; response: NativeResponse }
+  /** Stream: `count` SSE events framed from one read, as the text of a JSON array of their data. */
+  | { id: number; type: "streamEvents"; events: string; count: number; bytes: number }
+  /** Stream: raw bytes of a body that is not text/event-stream. */
+  | { id: number; type: "streamChunk"; chunk: Buffer; bytes: number }
+  /** Final, stream: the body ended cleanly. */
+  | { id: number; type: "streamEnd" };
 
 export interface NativeClient {
   /** Starts one request; its final record ("response" or "error") comes back through onRecords. */
   request(id: number, spec: NativeRequestSpec): void;
   /** Starts a subscribe job. */
   subscribe(id: number, spec: NativeSubscribeSpec): void;
+  /** Starts a streaming request. */
+  stream(id: number, spec: NativeStreamSpec): void;
+  /** Returns `bytes` of back-pressure credit to a stream once JS consumed what they carried. */
+  acknowledge(id: number, bytes: number): void;
   /** Cancels a job and its transfer; no further record is delivered for it. */
   cancel(id: number): void;
   /** Stops the I/O thread (pending jobs are dropped). Idempotent. */

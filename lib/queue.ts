@@ -3,6 +3,7 @@ import type {
   BaseQueueOptions,
   QueueClient,
   QueueStatusOptions,
+  QueueStatusStreamOptions,
   QueueStatusSubscriptionOptions,
   SubmitOptions,
 } from "../types/queue";
@@ -12,8 +13,10 @@ import type { RetryOptions } from "../types/retry";
 import { buildSubmitHeaders } from "./headers";
 import { mergeRetry, QUEUE_RETRY, QUEUE_STATUS_RETRY, CLIENT_RETRY } from "./retry";
 import { performCall, type CallContext, type CallParams } from "./transport";
-import { buildUrl, resolveBaseUrls, statusUrl, resultUrl, cancelUrl, type ResolvedBaseUrls } from "./urls";
+import { buildUrl, queueRequestsPrefix, resolveBaseUrls, statusUrl, resultUrl, cancelUrl, type ResolvedBaseUrls } from "./urls";
 import { pollUntilCompleted } from "./polling";
+import { streamUntilCompleted } from "./status-stream";
+import { openStream } from "./streaming";
 import {
   checkEndpointId,
   checkOptions,
@@ -88,15 +91,27 @@ export function createQueueClient(ctx: CallContext, storage: StorageClient): Que
       });
     },
 
-    async streamStatus() {
-      throw new Error("fal-native: queue.streamStatus (SSE status streaming) is not implemented yet");
+    async streamStatus(endpointId, options) {
+      const api = "fal.queue.streamStatus";
+      const opts = requestIdOptions<QueueStatusStreamOptions>(api, endpointId, options);
+      checkOptionTypes(api, opts, POLL_RULES.filter(([key]) => key === "logs" || key === "connectionMode"));
+      const logs = opts.logs ? "1" : "0";
+      const url = `${queueRequestsPrefix(endpointId, bases())}${encodeURIComponent(opts.requestId)}/status/stream?logs=${logs}`;
+      const streamOptions = {
+        url,
+        method: "get",
+        connectionMode: opts.connectionMode,
+        queryParams: { logs },
+        signal: opts.abortSignal,
+      };
+      return openStream(ctx, endpointId, streamOptions, { url, input: undefined, tokenApp: endpointId });
     },
 
     async subscribeToStatus(endpointId, options): Promise<CompletedQueueStatus> {
       const api = "fal.queue.subscribeToStatus";
       const opts = requestIdOptions<QueueStatusSubscriptionOptions>(api, endpointId, options);
       checkOptionTypes(api, opts, POLL_RULES);
-      // Streaming mode is not implemented yet; polling gives the same statuses and result.
+      if (opts.mode === "streaming") return streamUntilCompleted(queue, endpointId, opts);
       return pollUntilCompleted(queue, endpointId, opts);
     },
 

@@ -1,12 +1,163 @@
-// fal.stream: SSE streaming (issue 4).
-import type { StreamingClient } from "../types/streaming";
-import type { CallContext } from "./transport";
+// fal.stream and the stream opener shared with queue.streamStatus: options -> one native
+// streaming request -> a FalStream. Server mode goes through credentials, middleware and proxy
+// like any call; client mode fetches a temporary token and sends no key at all.
+import type { StreamingClient, StreamOptions, FalStream } from "../types/streaming";
 import type { StorageClient } from "../types/storage";
+import type { NativeResponse, NativeStreamSpec } from "./native";
+import type { FinalRecord } from "./engine";
+import { ensureEndpointIdFormat } from "./endpoint";
+import { ApiError } from "./errors";
+import { toHeaderLines } from "./headers";
+import { errorFromResponse } from "./response";
+import { mergeRetry, toNativeRetry } from "./retry";
+import { NativeFalStream } from "./stream/fal-stream";
+import { getUserAgent } from "./runtime";
+import { getTemporaryAuthToken } from "./token";
+import { buildRequestSpec, transportError, type CallContext } from "./transport";
+import { buildUrl, resolveBaseUrls } from "./urls";
+import { checkEndpointId, checkOptions, checkOptionTypes, describeValue, STREAM_RULES } from "./validate";
 
-export function createStreamingClient(_ctx: CallContext, _storage: StorageClient): StreamingClient {
-  return {
-    stream: async () => {
-      throw new Error("fal-native: fal.stream (SSE streaming) is not implemented yet");
+const EVENT_STREAM = "text/event-stream";
+
+/** Unacknowledged bytes the I/O thread may hand over before it pauses the transfer. */
+const HIGH_WATER_MARK = 1 << 20;
+
+/** "/stream" unless the id already ends with it (official resolveEndpointPath). */
+function streamPath(endpointId: string): string {
+  return endpointId.endsWith("/stream") ? "" : "/stream";
+}
+
+export function defaultStreamUrl(ctx: CallContext, endpointId: string, queryParams?: Record<string, string>): string {
+  const bases = resolveBaseUrls(ctx.config.baseUrls);
+  // GET input is not put in the query for streams (only queryParams), as officially.
+  return buildUrl(endpointId, bases, { path: streamPath(endpointId), query: queryParams });
+}
+
+function checkStreamOptions(api: string, endpointId: unknown, options: unknown): StreamOptions<any> {
+  checkEndpointId(api, endpointId);
+  const opts = checkOptions<StreamOptions<any>>(api, options);
+  checkOptionTypes(api, opts as Record<string, unknown>, STREAM_RULES);
+  if (opts.queryParams !== undefined) {
+    for (const [key, value] of Object.entries(opts.queryParams)) {
+      if (typeof value !== "string") {
+        throw new TypeError(`${api}: options.queryParams[${JSON.stringify(key)}] must be a string, got ${describeValue(value)}`);
+      }
+    }
+  }
+  return opts;
+}
+
+/** The stream's end as the official client reports it: HTTP errors become ApiError/ValidationError. */
+function mapEnd(record: FinalRecord, head: NativeResponse | undefined, method: string, url: string): { error?: unknown } {
+  switch (record.type) {
+    case "streamEnd":
+      return {};
+    case "response":
+      return { error: errorFromResponse(record.response) };
+    case "error":
+      if (record.code === "FAL_STREAM_IDLE_TIMEOUT") {
+        return { error: idleTimeoutError(record.message, head) };
+      }
+      if (record.code === "FAL_STREAM_BAD_EVENT" || record.code === "FAL_STREAM_EVENT_TOO_LARGE") {
+        return {
+          error: new ApiError({
+            message: `fal-native: ${record.message} (from ${url})`,
+            status: head?.status ?? 500,
+            body: record.detail,
+            requestId: head?.requestId || undefined,
+          }),
+        };
+      }
+      return { error: transportError(record, method, url) };
+    default:
+      return { error: new Error(`fal-native: unexpected "${record.type}" record for a stream`) };
+  }
+}
+
+function idleTimeoutError(detail: string, head: NativeResponse | undefined): ApiError<undefined> {
+  const ms = Number(/(\d+) ms/.exec(detail)?.[1] ?? 0);
+  // The official client's message (its check never fires, ours does).
+  return new ApiError({
+    message: `Event stream timed out after ${(ms / 1000).toFixed(0)} seconds with no messages.`,
+    status: 408,
+    body: undefined,
+    requestId: head?.requestId || undefined,
+  });
+}
+
+type OpenParams = {
+  url: string;
+  input: unknown;
+  /** The id a client-mode token is requested for (endpoint id without path). */
+  tokenApp: string;
+};
+
+async function streamSpec(ctx: CallContext, stream: NativeFalStream<any, any>, params: OpenParams): Promise<NativeStreamSpec> {
+  const { options } = stream;
+  const method = (options.method ?? "post").toUpperCase();
+  const accept = options.accept ?? EVENT_STREAM;
+  // Only transport failures before the response are retried (the native job never retries once
+  // the body started); statuses are not, since the official stream handler never throws.
+  const retry = { ...mergeRetry({}, ctx.config.retry), retryableStatusCodes: [] };
+  let request;
+  if (options.connectionMode === "client") {
+    const token = options.tokenProvider
+      ? await options.tokenProvider(`${ensureEndpointIdFormat(params.tokenApp)}${streamPath(params.tokenApp)}`)
+      : await getTemporaryAuthToken(ctx, params.tokenApp, { signal: stream.signal });
+    if (typeof token !== "string" || token === "") {
+      throw new TypeError(`fal.stream: tokenProvider must resolve to a non-empty token string, got ${describeValue(token)}`);
+    }
+    const url = new URL(params.url);
+    url.searchParams.set("fal_jwt_token", token);
+    const body = method !== "GET" && params.input ? JSON.stringify(params.input) : undefined;
+    request = {
+      method,
+      url: url.toString(),
+      // No Authorization: the token in the URL is the credential.
+      headers: toHeaderLines({ accept, "content-type": "application/json", "user-agent": getUserAgent() }),
+      ...(body !== undefined ? { body } : {}),
+      retry: toNativeRetry(retry),
+    };
+  } else {
+    request = await buildRequestSpec(ctx.config, {
+      method,
+      url: params.url,
+      headers: { accept },
+      input: params.input,
+      retry,
+      kind: "json",
+    });
+  }
+  return { request, idleTimeout: options.timeout ?? 0, highWaterMark: HIGH_WATER_MARK };
+}
+
+/** Starts one stream; the FalStream is returned at once and fails through its own events. */
+export function openStream<Input, Output>(
+  ctx: CallContext,
+  endpointId: string,
+  options: StreamOptions<Input>,
+  params: OpenParams,
+): FalStream<Input, Output> {
+  const stream = new NativeFalStream<Input, Output>(endpointId, params.url, options);
+  streamSpec(ctx, stream, params).then(
+    (spec) => {
+      if (stream.signal.aborted) return;
+      const handle = ctx.engine.stream(spec, stream.signal, stream.onRecord);
+      stream.attach(handle, (record, head) => mapEnd(record, head, spec.request.method, spec.request.url));
     },
-  };
+    (error) => stream.failEarly(error),
+  );
+  return stream;
+}
+
+export function createStreamingClient(ctx: CallContext, storage: StorageClient): StreamingClient {
+  return {
+    async stream(endpointId: string, options: StreamOptions<any>) {
+      const opts = checkStreamOptions("fal.stream", endpointId, options);
+      // autoUpload: false keeps Blobs as they are (the official client ignores the option).
+      const input = opts.input && opts.autoUpload !== false ? await storage.transformInput(opts.input) : opts.input;
+      const url = opts.url ?? defaultStreamUrl(ctx, endpointId, opts.queryParams);
+      return openStream(ctx, endpointId, { ...opts, input }, { url, input, tokenApp: endpointId });
+    },
+  } as StreamingClient;
 }

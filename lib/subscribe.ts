@@ -31,7 +31,8 @@ export async function subscribe<Output>(
 ): Promise<Result<Output>> {
   const opts = checkSubmitOptions("fal.subscribe", endpointId, options, SUBSCRIBE_RULES) as SubscribeOptions;
   if (opts.abortSignal?.aborted) throw abortReason(opts.abortSignal);
-  if (!middlewareApplies(ctx.config) && !ctx.config.responseHandler) {
+  // Streaming mode follows the SSE status stream from JS (its events are few and small).
+  if (opts.mode !== "streaming" && !middlewareApplies(ctx.config) && !ctx.config.responseHandler) {
     return subscribeNative<Output>(ctx, storage, endpointId, opts);
   }
   return subscribeFromJs<Output>(queue, endpointId, opts);
@@ -107,6 +108,8 @@ async function subscribeNative<Output>(
       }
       return toResult<Output>(response);
     }
+    default:
+      throw new Error(`fal-native: unexpected "${record.type}" record for a subscribe job`);
   }
 }
 

@@ -56,6 +56,7 @@ const checks = {
   abortSignal: isAbortSignal as Check,
   priority: ((v) => v === "low" || v === "normal") as Check,
   mode: ((v) => v === "polling" || v === "streaming") as Check,
+  connectionMode: ((v) => v === "server" || v === "client") as Check,
 };
 
 type Rule = [key: string, check: keyof typeof checks, expected: string];
@@ -82,6 +83,18 @@ export const SUBMIT_RULES: Rule[] = [
   ["headers", "plainObject", "an object of header names to string values"],
 ];
 
+export const STREAM_RULES: Rule[] = [
+  ["url", "nonEmptyString", "a URL string"],
+  ["queryParams", "plainObject", "an object of query parameter names to string values"],
+  ["timeout", "nonNegativeNumber", "a non-negative number of milliseconds (the longest gap between events)"],
+  ["autoUpload", "boolean", "a boolean"],
+  ["method", "string", 'a string such as "post" or "get"'],
+  ["accept", "string", 'a string such as "text/event-stream"'],
+  ["connectionMode", "connectionMode", '"server" or "client"'],
+  ["signal", "abortSignal", "an AbortSignal"],
+  ["tokenProvider", "function", "a function returning a token (or a promise of one)"],
+];
+
 export const POLL_RULES: Rule[] = [
   ["abortSignal", "abortSignal", "an AbortSignal"],
   ["logs", "boolean", "a boolean"],
@@ -89,6 +102,7 @@ export const POLL_RULES: Rule[] = [
   ["pollInterval", "positiveNumber", "a positive number of milliseconds"],
   ["timeout", "nonNegativeNumber", "a non-negative number of milliseconds"],
   ["onQueueUpdate", "function", "a function"],
+  ["connectionMode", "connectionMode", '"server" or "client"'],
 ];
 
 export const SUBSCRIBE_RULES: Rule[] = [

@@ -4,6 +4,7 @@
 
 #include "jobs.h"
 #include "spec_reader.h"
+#include "stream_job.h"
 
 namespace falnative {
 
@@ -12,6 +13,8 @@ Napi::Function Client::Define(Napi::Env env) {
                      {
                          InstanceMethod<&Client::Request>("request"),
                          InstanceMethod<&Client::Subscribe>("subscribe"),
+                         InstanceMethod<&Client::Stream>("stream"),
+                         InstanceMethod<&Client::Acknowledge>("acknowledge"),
                          InstanceMethod<&Client::Cancel>("cancel"),
                          InstanceMethod<&Client::Close>("close"),
                      });
@@ -90,6 +93,25 @@ Napi::Value Client::Subscribe(const Napi::CallbackInfo& info) {
   SubscribeSpec spec = ReadSubscribeSpec(info[1]);
   dispatcher_->Track(info.Env(), id);
   loop_->Add(std::make_unique<SubscribeJob>(id, std::move(spec)));
+  return info.Env().Undefined();
+}
+
+Napi::Value Client::Stream(const Napi::CallbackInfo& info) {
+  EnsureOpen(info.Env());
+  uint64_t id = ReadJobId(info);
+  StreamSpec spec = ReadStreamSpec(info[1]);
+  dispatcher_->Track(info.Env(), id);
+  loop_->Add(std::make_unique<StreamJob>(id, std::move(spec)));
+  return info.Env().Undefined();
+}
+
+Napi::Value Client::Acknowledge(const Napi::CallbackInfo& info) {
+  uint64_t id = ReadJobId(info);
+  double bytes = info[1].IsNumber() ? info[1].As<Napi::Number>().DoubleValue() : -1;
+  if (!(bytes >= 0 && bytes < 9007199254740992.0)) {
+    throw Napi::TypeError::New(info.Env(), "fal-native: acknowledged bytes must be a number >= 0");
+  }
+  if (loop_) loop_->Acknowledge(id, static_cast<int64_t>(bytes));
   return info.Env().Undefined();
 }
 

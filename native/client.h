@@ -1,4 +1,4 @@
-// The JS-facing client object: request / subscribe / cancel / close. It owns one I/O thread and
+// The JS-facing client object: request / subscribe / stream (+ acknowledge) / cancel / close. It owns one I/O thread and
 // one dispatcher, and stops both when JS closes it, when it is garbage collected, or when its
 // environment (worker thread, Electron renderer, the process) is torn down.
 #pragma once
@@ -22,6 +22,8 @@ class Client : public Napi::ObjectWrap<Client> {
  private:
   Napi::Value Request(const Napi::CallbackInfo& info);
   Napi::Value Subscribe(const Napi::CallbackInfo& info);
+  Napi::Value Stream(const Napi::CallbackInfo& info);
+  Napi::Value Acknowledge(const Napi::CallbackInfo& info);
   Napi::Value Cancel(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
 

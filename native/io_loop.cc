@@ -23,7 +23,7 @@ void IoLoop::Add(std::unique_ptr<Job> job) {
   if (stopping_) return;
   {
     std::lock_guard<std::mutex> lock(commandsMutex_);
-    commands_.push_back(Command{Command::Kind::Add, job->id(), std::move(job)});
+    commands_.push_back(Command{Command::Kind::Add, job->id(), std::move(job), 0});
   }
   curl_multi_wakeup(multi_);
 }
@@ -32,7 +32,16 @@ void IoLoop::Cancel(uint64_t id) {
   if (stopping_) return;
   {
     std::lock_guard<std::mutex> lock(commandsMutex_);
-    commands_.push_back(Command{Command::Kind::Cancel, id, nullptr});
+    commands_.push_back(Command{Command::Kind::Cancel, id, nullptr, 0});
+  }
+  curl_multi_wakeup(multi_);
+}
+
+void IoLoop::Acknowledge(uint64_t id, int64_t bytes) {
+  if (stopping_) return;
+  {
+    std::lock_guard<std::mutex> lock(commandsMutex_);
+    commands_.push_back(Command{Command::Kind::Acknowledge, id, nullptr, bytes});
   }
   curl_multi_wakeup(multi_);
 }
@@ -90,6 +99,9 @@ void IoLoop::DrainCommands() {
   for (auto& command : commands) {
     if (command.kind == Command::Kind::Cancel) {
       Remove(command.id);
+    } else if (command.kind == Command::Kind::Acknowledge) {
+      auto found = jobs_.find(command.id);
+      if (found != jobs_.end()) found->second->OnAcknowledged(*this, command.bytes);
     } else {
       Job& job = *command.job;
       jobs_[command.id] = std::move(command.job);
@@ -127,6 +139,7 @@ void IoLoop::StartAttempt(Job& job) {
   }
   auto* transfer = new Transfer(job.id(), *job.callSpec, transferSettings_, std::move(progress));
   job.transfer = transfer;
+  if (BodySink sink = job.MakeBodySink()) transfer->SetBodySink(std::move(sink));
   if (!transfer->localErrorCode().empty()) {
     // The body file could not be opened: nothing to send, and retrying would not help.
     OnTransferDone(transfer, CURLE_READ_ERROR);
@@ -213,7 +226,7 @@ void IoLoop::OnTransferDone(Transfer* transfer, CURLcode code) {
   job.transfer = nullptr;
   job.callAttempts++;
   const RetryPolicy& policy = job.callSpec->retry;
-  bool attemptsLeft = job.callAttempts <= policy.maxRetries;
+  bool attemptsLeft = job.callAttempts <= policy.maxRetries && job.MayRetry();
 
   CallOutcome outcome;
   outcome.attempts = job.callAttempts;

@@ -36,6 +36,7 @@ class IoLoop {
   // Any thread.
   void Add(std::unique_ptr<Job> job);
   void Cancel(uint64_t id);
+  void Acknowledge(uint64_t id, int64_t bytes);  // streaming back-pressure credit from JS
   void Stop();  // cancels everything and joins; idempotent
 
   // I/O thread only, for jobs.
@@ -52,9 +53,10 @@ class IoLoop {
 
  private:
   struct Command {
-    enum class Kind { Add, Cancel } kind;
+    enum class Kind { Add, Cancel, Acknowledge } kind;
     uint64_t id = 0;
     std::unique_ptr<Job> job;
+    int64_t bytes = 0;  // Acknowledge
   };
   struct TimerKey {
     uint64_t jobId;

@@ -9,11 +9,11 @@
 
 #include "records.h"
 #include "specs.h"
+#include "transfer.h"
 
 namespace falnative {
 
 class IoLoop;
-class Transfer;
 
 // The end of one logical call after the loop applied the retry policy.
 struct CallOutcome {
@@ -37,6 +37,12 @@ class Job {
   virtual void Start(IoLoop& loop) = 0;
   virtual void OnCallDone(IoLoop& loop, CallOutcome&& outcome) = 0;
   virtual void OnTimer(IoLoop& loop, int tag) {}
+  // JS consumed `bytes` of what this job delivered (streaming back-pressure).
+  virtual void OnAcknowledged(IoLoop& loop, int64_t bytes) {}
+  // A job that has already handed part of a response to JS must not be retried.
+  virtual bool MayRetry() const { return true; }
+  // Where a successful response body goes while it arrives; null: collected in memory.
+  virtual BodySink MakeBodySink() { return nullptr; }
 
   // Bookkeeping owned by IoLoop: the call in progress.
   const RequestSpec* callSpec = nullptr;

@@ -31,6 +31,10 @@ const char* TypeName(Record::Type type) {
     case Record::Type::Status: return "status";
     case Record::Type::Timeout: return "timeout";
     case Record::Type::Progress: return "progress";
+    case Record::Type::StreamHead: return "streamHead";
+    case Record::Type::StreamEvents: return "streamEvents";
+    case Record::Type::StreamChunk: return "streamChunk";
+    case Record::Type::StreamEnd: return "streamEnd";
   }
   return "error";
 }
@@ -52,6 +56,7 @@ Napi::Object RecordToJs(Napi::Env env, Record& record) {
       out.Set("curlCode", Napi::Number::New(env, record.curlCode));
       out.Set("attempts", Napi::Number::New(env, record.attempts));
       out.Set("url", Napi::String::New(env, record.url));
+      if (!record.detail.empty()) out.Set("detail", Napi::String::New(env, record.detail));
       break;
     case Record::Type::Enqueued:
       out.Set("requestId", Napi::String::New(env, record.requestId));
@@ -68,6 +73,21 @@ Napi::Object RecordToJs(Napi::Env env, Record& record) {
       out.Set("sendTotal", Napi::Number::New(env, static_cast<double>(record.sendTotal)));
       out.Set("received", Napi::Number::New(env, static_cast<double>(record.received)));
       out.Set("receiveTotal", Napi::Number::New(env, static_cast<double>(record.receiveTotal)));
+      break;
+    case Record::Type::StreamHead:
+      out.Set("response", ResponseToJs(env, record.response));
+      break;
+    case Record::Type::StreamEvents:
+      // One JSON array text per read: JS parses a whole batch with a single JSON.parse.
+      out.Set("events", Napi::String::New(env, record.body));
+      out.Set("count", Napi::Number::New(env, static_cast<double>(record.count)));
+      out.Set("bytes", Napi::Number::New(env, static_cast<double>(record.bytes)));
+      break;
+    case Record::Type::StreamChunk:
+      out.Set("chunk", Napi::Buffer<char>::Copy(env, record.response.body.data(), record.response.body.size()));
+      out.Set("bytes", Napi::Number::New(env, static_cast<double>(record.bytes)));
+      break;
+    case Record::Type::StreamEnd:
       break;
   }
   return out;

@@ -22,7 +22,13 @@ struct HttpResponse {
 };
 
 struct Record {
-  enum class Type { Response, Error, Enqueued, Status, Timeout, Progress };
+  enum class Type {
+    Response, Error, Enqueued, Status, Timeout, Progress,
+    StreamHead,    // a streaming request got its 2xx response head (in `response`, body empty)
+    StreamEvents,  // `count` SSE events as one JSON array text in `body`
+    StreamChunk,   // raw bytes of a non-SSE streaming body in `response.body`
+    StreamEnd,     // final: the streaming body ended cleanly
+  };
 
   uint64_t id = 0;
   Type type = Type::Response;
@@ -35,8 +41,13 @@ struct Record {
   std::string requestId;   // Enqueued, Timeout
   std::string body;        // Enqueued (submit JSON), Status (status JSON)
   int64_t sent = 0, sendTotal = 0, received = 0, receiveTotal = 0;  // Progress
+  int64_t count = 0;   // StreamEvents
+  int64_t bytes = 0;   // StreamEvents, StreamChunk: bytes to acknowledge once JS consumed them
+  std::string detail;  // Error: the offending data of a malformed stream event
 
-  bool IsFinal() const { return type == Type::Response || type == Type::Error || type == Type::Timeout; }
+  bool IsFinal() const {
+    return type == Type::Response || type == Type::Error || type == Type::Timeout || type == Type::StreamEnd;
+  }
 };
 
 }  // namespace falnative

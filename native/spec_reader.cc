@@ -131,6 +131,18 @@ SubscribeSpec ReadSubscribeSpec(const Napi::Value& value) {
   return spec;
 }
 
+StreamSpec ReadStreamSpec(const Napi::Value& value) {
+  const std::string where = "stream spec";
+  Napi::Object object = AsObject(value, where);
+  StreamSpec spec;
+  spec.request = ReadRequestSpec(object.Get("request"), where + ".request");
+  spec.idleTimeoutMs = static_cast<int64_t>(ReadNumber(object, "idleTimeout", where));
+  spec.highWaterMark = static_cast<int64_t>(ReadNumber(object, "highWaterMark", where));
+  if (spec.idleTimeoutMs < 0) Fail(object.Env(), where + ".idleTimeout", "a number >= 0");
+  if (spec.highWaterMark < 1) Fail(object.Env(), where + ".highWaterMark", "a number >= 1");
+  return spec;
+}
+
 ClientOptions ReadClientOptions(const Napi::Value& value) {
   const std::string where = "client options";
   Napi::Object object = AsObject(value, where);

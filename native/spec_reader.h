@@ -10,6 +10,7 @@ namespace falnative {
 
 RequestSpec ReadRequestSpec(const Napi::Value& value, const std::string& where);
 SubscribeSpec ReadSubscribeSpec(const Napi::Value& value);
+StreamSpec ReadStreamSpec(const Napi::Value& value);
 ClientOptions ReadClientOptions(const Napi::Value& value);
 
 }  // namespace falnative

@@ -45,6 +45,14 @@ struct SubscribeSpec {
   RetryPolicy resultRetry;
 };
 
+// A streaming request (SSE or raw chunks) whose body is handed to JS while it arrives.
+struct StreamSpec {
+  RequestSpec request;
+  int64_t idleTimeoutMs = 0;  // 0: none. Longest gap between body bytes while JS keeps up.
+  // Bytes delivered to JS and not yet acknowledged above which the transfer is paused.
+  int64_t highWaterMark = 1 << 20;
+};
+
 struct ClientOptions {
   std::string caPem;  // empty: the system trust store
 };

@@ -210,9 +210,12 @@ size_t Transfer::OnBody(char* data, size_t size, size_t count, void* self) {
     long status = 0;
     curl_easy_getinfo(transfer->easy_, CURLINFO_RESPONSE_CODE, &status);
     // Only a successful body goes to the file; an error body stays in memory for the ApiError.
-    bool toFile = !transfer->downloadPath_.empty() && status >= 200 && status < 300;
+    bool successful = status >= 200 && status < 300;
+    transfer->sinking_ = successful && transfer->sink_ != nullptr;
+    bool toFile = !transfer->downloadPath_.empty() && successful;
     if (toFile && !transfer->StartDownloadFile()) return 0;
   }
+  if (transfer->sinking_) return transfer->sink_(data, bytes);
   if (transfer->downloadFile_) {
     if (std::fwrite(data, 1, bytes, transfer->downloadFile_) != bytes) {
       transfer->FailLocally("writing " + transfer->downloadPath_, errno);
@@ -240,7 +243,7 @@ size_t Transfer::OnHeader(char* data, size_t size, size_t count, void* self) {
   return bytes;
 }
 
-HttpResponse Transfer::TakeResponse() {
+HttpResponse Transfer::Head() const {
   HttpResponse response;
   curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &response.status);
   char* effective = nullptr;
@@ -250,11 +253,16 @@ HttpResponse Transfer::TakeResponse() {
   size_t first = statusLine_.find(' ');
   size_t second = first == std::string::npos ? std::string::npos : statusLine_.find(' ', first + 1);
   if (second != std::string::npos) response.statusText = statusLine_.substr(second + 1);
-  response.headers = std::move(headerBlock_);
+  response.headers = headerBlock_;
   response.requestId = HeaderValue(response.headers, "x-fal-request-id");
   response.contentType = HeaderValue(response.headers, "content-type");
   response.timeoutType = HeaderValue(response.headers, "x-fal-request-timeout-type");
   response.bodyIsText = IsTextContentType(response.contentType);
+  return response;
+}
+
+HttpResponse Transfer::TakeResponse() {
+  HttpResponse response = Head();
   response.body = std::move(body_);
   bool successful = response.status >= 200 && response.status < 300;
   if (!downloadPath_.empty() && successful) {

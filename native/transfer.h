@@ -23,6 +23,10 @@ struct TransferSettings {
 // Called on the I/O thread with (sent, sendTotal, received, receiveTotal), throttled.
 using ProgressFn = std::function<void(int64_t, int64_t, int64_t, int64_t)>;
 
+// Receives a 2xx response body as it arrives. Returns `size`, CURL_WRITEFUNC_PAUSE to hold the
+// bytes until the transfer is unpaused (they are offered again), or anything else to fail it.
+using BodySink = std::function<size_t(const char* data, size_t size)>;
+
 class Transfer {
  public:
   Transfer(uint64_t jobId, const RequestSpec& spec, const TransferSettings& settings, ProgressFn progress);
@@ -43,6 +47,10 @@ class Transfer {
   // such as ENOENT, or "" when the failure, if any, was curl's alone.
   const std::string& localErrorCode() const { return localErrorCode_; }
   const std::string& localErrorText() const { return localErrorText_; }
+  // Sends successful bodies to `sink` instead of memory (streaming). Set before the transfer starts.
+  void SetBodySink(BodySink sink) { sink_ = std::move(sink); }
+  // The status line and headers of the response being received, without its body.
+  HttpResponse Head() const;
   // Reports the final byte counts once (progress is otherwise throttled).
   void ReportFinalProgress();
 
@@ -78,6 +86,8 @@ class Transfer {
   std::string localErrorCode_;
   std::string localErrorText_;
   ProgressFn progress_;
+  BodySink sink_;
+  bool sinking_ = false;  // the body of a 2xx response goes to sink_
   std::chrono::steady_clock::time_point lastProgress_{};
   int64_t progressNow_[4] = {0, 0, 0, 0};
 };
