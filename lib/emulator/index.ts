@@ -10,7 +10,8 @@
 // queue-routes.ts / cdn-routes.ts / storage-routes.ts + upload-routes.ts (uploads.ts holds
 // unfinished uploads) -> queue.ts (request state machine) -> inference.ts (the fake
 // model) -> images.ts / files.ts (pictures and their storage). Models: models.ts; validation:
-// validate.ts.
+// validate.ts. SSE: stream-routes.ts (run /stream) and status-stream.ts, both writing through sse.ts
+// (back-pressure, per-stream stats in stream-stats.ts).
 
 import { FileStore } from "./files";
 import { JobQueue } from "./queue";

@@ -4,6 +4,8 @@
 //   <url>/queue/...  queue.fal.run   submit/status/result/cancel (queue-routes.ts)
 //   <url>/rest/...   rest.fal.ai     storage initiate calls      (storage-routes.ts), POST tokens/ (tokens.ts)
 //   <url>/run/<app>/realtime  WebSocket upgrade, ?fal_jwt_token= (realtime.ts)
+//   <url>/run/<id>/stream     SSE run streaming (stream-routes.ts)
+//   <url>/queue/<app>/requests/<id>/status/stream  SSE status stream (status-stream.ts)
 //   <url>/cdn/...    v3.fal.media    file downloads              (cdn-routes.ts)
 //   <url>/cdn-upload/...  presigned upload URLs, no auth     (upload-routes.ts; handed out as
 //                    http://localhost:<port>/... so they are on another host than the REST routes)

@@ -106,9 +106,12 @@ export class SseWriter {
     if (!this.writable) return;
     this.ended = true;
     this.stats.finished = true;
-    // Let what was written reach the client before the reset.
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    this.res.socket?.destroy();
+    // Let what was written leave Node's buffers first (bounded: the client may not be reading).
+    const socket = this.res.socket;
+    for (let waited = 0; socket && socket.writableLength > 0 && waited < 1000; waited += 5) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    socket?.destroy();
     this.res.destroy();
   }
 
