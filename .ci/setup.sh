@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Installs everything fal-native needs on a fresh Debian/Ubuntu machine, then builds it.
+# Installs everything fal-native needs on a fresh Debian/Ubuntu machine, then builds it: the
+# development build (build/Release), the TypeScript layer (dist/) and the prebuilt binary that ships
+# in the npm tarball (prebuilds/, tested by test/integration/package-install.test.js).
 # Used by `npm run setup` and by CI. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SYSTEM_PACKAGES=(cmake g++ make pkg-config libcurl4-openssl-dev libsimdjson-dev)
+# simdjson is not among them: it is compiled into the addon from the npm package @nozbe/simdjson.
+# binutils (readelf, objdump) comes with g++; the prebuild step uses it to check the binary's needs.
+SYSTEM_PACKAGES=(cmake g++ make pkg-config libcurl4-openssl-dev)
 
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
@@ -30,4 +34,7 @@ npm install --no-audit --no-fund
 
 echo "setup: building the native addon and the TypeScript layer"
 npm run build
+
+echo "setup: building the prebuilt binary for the npm tarball"
+npm run build:prebuild
 echo "setup: done"

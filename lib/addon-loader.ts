@@ -1,28 +1,70 @@
 // Finds and loads the compiled addon (.node); lib/native.ts types what it exports.
+//
+// Where it looks, in order (node-gyp-build's layout, so a local build always wins over the shipped one):
+//   $FAL_NATIVE_BINARY                        only this file, when set
+//   build/Release/fal_native.node             built here from source (`npm run build:native`)
+//   build/Debug/fal_native.node
+//   prebuilds/<platform>-<arch>/fal-native.napi[.glibc|.musl].node   shipped in the npm tarball
+// Nothing is built or downloaded at install time. When nothing loads, the error says what was tried,
+// why each failed, and the commands that fix it.
 import * as path from "path";
+import { describeLoadFailure, type LoadAttempt } from "./addon-load-error";
+
+const PACKAGE_ROOT = path.join(__dirname, "..", "..");
 
 let cached: unknown;
 
 /** Loads the addon once per JS environment (each worker thread gets its own instance). */
 export function loadAddonBinary(): unknown {
   if (cached) return cached;
-  const candidates = [
-    path.join(__dirname, "..", "..", "build", "Release", "fal_native.node"),
-    path.join(__dirname, "..", "..", "build", "Debug", "fal_native.node"),
+  cached = loadFirstAddon(addonCandidates()).addon;
+  return cached;
+}
+
+/** "glibc" or "musl" on Linux (a glibc binary must never be tried on musl), undefined elsewhere. */
+export function detectLibc(): "glibc" | "musl" | undefined {
+  if (process.platform !== "linux") return undefined;
+  const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
+  return report?.header?.glibcVersionRuntime ? "glibc" : "musl";
+}
+
+/** The prebuilt binary's path for this platform; native/tools/prebuild.js writes the same name. */
+export function prebuildPath(root: string, platform: string, arch: string, libc?: string): string {
+  const tags = libc ? `napi.${libc}` : "napi";
+  return path.join(root, "prebuilds", `${platform}-${arch}`, `fal-native.${tags}.node`);
+}
+
+/** The files to try, best first. */
+export function addonCandidates(root = PACKAGE_ROOT, env: NodeJS.ProcessEnv = process.env): string[] {
+  const override = env.FAL_NATIVE_BINARY;
+  if (override) return [path.resolve(override)];
+  return [
+    path.join(root, "build", "Release", "fal_native.node"),
+    path.join(root, "build", "Debug", "fal_native.node"),
+    prebuildPath(root, process.platform, process.arch, detectLibc()),
   ];
-  const errors: string[] = [];
+}
+
+/**
+ * Loads the first candidate that loads. `load` is injectable so the failure message can be tested
+ * without broken binaries. Throws an Error whose message is the fix-it text.
+ */
+export function loadFirstAddon(
+  candidates: string[],
+  load: (file: string) => unknown = require,
+): { addon: unknown; file: string } {
+  const attempts: LoadAttempt[] = [];
   for (const file of candidates) {
     try {
-      cached = require(file);
-      return cached;
-    } catch (err) {
-      errors.push(`${file}: ${(err as Error).message.split("\n")[0]}`);
+      return { addon: load(file), file };
+    } catch (error) {
+      attempts.push({ file, error: error as Error });
     }
   }
   throw new Error(
-    "fal-native: could not load the native addon.\n" +
-      errors.map((e) => `  tried ${e}`).join("\n") +
-      "\nBuild it with `npm run build` (needs cmake, a C++17 compiler, libcurl4-openssl-dev and " +
-      "libsimdjson-dev; `npm run setup` installs them on Debian/Ubuntu).",
+    describeLoadFailure(attempts, {
+      packageRoot: PACKAGE_ROOT,
+      target: `${process.platform}-${process.arch}${process.platform === "linux" ? `-${detectLibc()}` : ""}`,
+    }),
   );
 }
