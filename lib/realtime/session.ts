@@ -25,6 +25,8 @@ export type SessionCallbacks = Pick<RealtimeOptions, "onResult" | "onError" | "d
 const NORMAL_CLOSURE = 1000;
 /** How long close() waits for the server's close frame before dropping the socket. */
 const CLOSE_GRACE_MS = 2000;
+/** A gateway that accepts TCP but never answers the upgrade is given up on (error, then close 1006). */
+const HANDSHAKE_TIMEOUT_MS = 30_000;
 /** Body of a refused handshake kept for the error (the service answers small JSON). */
 const MAX_REFUSAL_BODY = 64 * 1024;
 
@@ -139,7 +141,7 @@ export class RealtimeSession {
         maxBuffering: this.options.maxBuffering,
         path: this.options.path,
       });
-      socket = new WebSocket(url);
+      socket = new WebSocket(url, { handshakeTimeout: HANDSHAKE_TIMEOUT_MS });
     } catch (error) {
       this.reset();
       this.fail(new ApiError({ message: `Cannot open the realtime connection: ${(error as Error).message}`, status: 500 }));

@@ -221,6 +221,20 @@ describe("fal.realtime.connect", () => {
     conn.close();
   });
 
+  test("a refused handshake becomes onError(ApiError) with the HTTP status and body", async () => {
+    const { seen, handler } = recorder();
+    const conn = client().realtime.connect("fal-ai/flux-1", handler);
+    conn.send({ prompt: "x" });
+    await waitFor(() => seen.errors.length === 1, "refusal");
+    await sleep(100);
+    expect(seen.errors).toHaveLength(1);
+    expect(seen.errors[0]).toBeInstanceOf(ApiError);
+    expect(seen.errors[0].status).toBe(404);
+    expect(seen.errors[0].message).toBe("App fal-ai/flux-1 has no realtime endpoint");
+    expect(seen.errors[0].body).toEqual({ detail: "App fal-ai/flux-1 has no realtime endpoint" });
+    conn.close();
+  });
+
   test("tokenProvider + tokenExpirationSeconds: refreshed in the background, the socket stays", async () => {
     let calls = 0;
     const { seen, handler, ids } = recorder({
