@@ -141,15 +141,16 @@ export function registerFalIpc(ipcMain: IpcMainLike, options: RegisterFalIpcOpti
     try {
       if (closed) throw ipcError(IPC_ERROR_CODES.unavailable, "fal-native/electron: the fal IPC handler was unregistered");
       const call = checkCallRequest(request);
-      await isAllowed(call, { method: call.method, sender, senderFrame: event.senderFrame });
-
       let calls = inflight.get(sender);
       if (!calls) inflight.set(sender, (calls = new Map()));
       if (calls.has(call.callId)) throw ipcError(IPC_ERROR_CODES.badRequest, `fal-native/electron: callId ${call.callId} is already in flight`, true);
+      // Registered before the (possibly async) permission check, so an early cancel is not lost.
       const controller = new AbortController();
       calls.set(call.callId, controller);
       callId = call.callId;
       watchSender(sender);
+      await isAllowed(call, { method: call.method, sender, senderFrame: event.senderFrame });
+      if (controller.signal.aborted) throw controller.signal.reason;
 
       const emit = (callback: CallbackName, args: unknown[]) => {
         if (controller.signal.aborted || sender.isDestroyed?.()) return;
@@ -221,5 +222,28 @@ async function runCall(
       return client.queue.subscribeToStatus(id, { ...opts, ...callbacks, abortSignal: signal } as any);
     case "storage.upload":
       return client.storage.upload(decodeUploadFile(call.file), { ...opts, ...callbacks, signal } as any);
+    case "stream":
+      return runStream(client, id, opts, signal, emit);
   }
+}
+
+/**
+ * fal.stream in main, relayed as events: "streamOpen" once the stream exists, "streamData" per
+ * event; the reply carries what done() resolved with. Main consumes as fast as IPC takes the
+ * events, so the renderer does not slow the transfer down (it buffers instead).
+ */
+async function runStream(
+  client: FalClient,
+  endpointId: string,
+  opts: Record<string, unknown>,
+  signal: AbortSignal,
+  emit: (callback: CallbackName, args: unknown[]) => void,
+): Promise<unknown> {
+  const options = { ...opts, ...("input" in opts ? { input: decodeInput(opts.input) } : {}), signal };
+  const stream = await client.stream(endpointId as any, options as any);
+  // Without the query: in client mode it holds a temporary token, which stays in main.
+  emit("streamOpen", [{ url: String(stream.url).split("?")[0] }]);
+  for await (const event of stream) emit("streamData", [event, stream.requestId]);
+  if (signal.aborted) throw signal.reason;
+  return { done: await stream.done(), requestId: stream.requestId };
 }

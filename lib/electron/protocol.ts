@@ -38,12 +38,16 @@ export const CALL_METHODS = [
   "queue.cancel",
   "queue.subscribeToStatus",
   "storage.upload",
+  "stream",
 ] as const;
 
 export type CallMethod = (typeof CALL_METHODS)[number];
 
 /** Callback options re-created on the renderer side from events. */
-export const CALLBACK_NAMES = ["onQueueUpdate", "onEnqueue", "onProgress"] as const;
+export const USER_CALLBACKS = ["onQueueUpdate", "onEnqueue", "onProgress"] as const;
+/** Events of fal.stream: the stream opened in main ({ url }), then each event ([event, requestId]). */
+export const STREAM_EVENTS = ["streamOpen", "streamData"] as const;
+export const CALLBACK_NAMES = [...USER_CALLBACKS, ...STREAM_EVENTS] as const;
 export type CallbackName = (typeof CALLBACK_NAMES)[number];
 
 const RUN_KEYS = ["input", "method", "storageSettings", "startTimeout"];
@@ -63,6 +67,7 @@ export const ALLOWED_OPTIONS: Record<CallMethod, readonly string[]> = {
   "queue.cancel": ["requestId"],
   "queue.subscribeToStatus": ["requestId", "logs", "mode", "pollInterval", "connectionMode", "timeout", "onQueueUpdate"],
   "storage.upload": ["lifecycle", "onProgress"],
+  stream: ["input", "method", "queryParams", "timeout", "autoUpload", "accept", "connectionMode", "streamOpen", "streamData"],
 };
 
 /** Options that configure the client itself; they belong to the main process only. */

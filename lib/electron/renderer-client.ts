@@ -8,8 +8,8 @@ import { abortReason, isAbortSignal } from "../abort";
 import { encodeInput, encodeUploadFile, isBlobLike } from "./blob-codec";
 import { IPC_ERROR_CODES, rebuildError } from "./error-codec";
 import {
-  CALLBACK_NAMES,
   PROTOCOL_VERSION,
+  USER_CALLBACKS,
   isArrayBuffer,
   type CallbackName,
   type CallEvent,
@@ -17,6 +17,7 @@ import {
   type CallReply,
   type CallRequest,
 } from "./protocol";
+import { RendererFalStream } from "./renderer-stream";
 import { bridgeOverIpcRenderer, isFalBridge, isIpcRendererLike, type FalBridge, type IpcRendererLike } from "./transport";
 
 export type FalRendererClientOptions = {
@@ -97,9 +98,18 @@ export function createFalRendererClient(ipc: IpcRendererLike | FalBridge, option
     maybeSettle(event.callId, entry);
   };
 
-  function call(api: string, method: CallMethod, endpointId: string | undefined, rawOptions: unknown, file?: unknown): Promise<any> {
+  /** `internal`: event handlers and an abort signal of the library itself (fal.stream uses them). */
+  function call(
+    api: string,
+    method: CallMethod,
+    endpointId: string | undefined,
+    rawOptions: unknown,
+    file?: unknown,
+    internal?: { callbacks: Pending["callbacks"]; signal: AbortSignal },
+  ): Promise<any> {
     return new Promise((resolve, reject) => {
       const split = splitOptions(api, method, rawOptions);
+      if (internal) Object.assign(split, { callbacks: { ...split.callbacks, ...internal.callbacks }, signal: internal.signal });
       const { signal } = split;
       if (signal?.aborted) return reject(abortReason(signal));
 
@@ -135,17 +145,15 @@ export function createFalRendererClient(ipc: IpcRendererLike | FalBridge, option
     });
   }
 
-  const asyncOnly = (fn: () => Promise<never>) => fn;
-
   const queue: FalClient["queue"] = {
     submit: ((id: string, options: unknown) => call("fal.queue.submit", "queue.submit", id, options)) as any,
     status: (id, options) => call("fal.queue.status", "queue.status", id, options),
     result: ((id: string, options: unknown) => call("fal.queue.result", "queue.result", id, options)) as any,
     cancel: (id, options) => call("fal.queue.cancel", "queue.cancel", id, options),
     subscribeToStatus: (id, options) => call("fal.queue.subscribeToStatus", "queue.subscribeToStatus", id, options),
-    streamStatus: asyncOnly(async () => {
+    streamStatus: async () => {
       throw notOverIpc("queue.streamStatus");
-    }),
+    },
   };
 
   const upload = (file: unknown, uploadOptions?: unknown) => call("fal.storage.upload", "storage.upload", undefined, uploadOptions, file);
@@ -161,9 +169,36 @@ export function createFalRendererClient(ipc: IpcRendererLike | FalBridge, option
     },
   };
 
-  const stream = (async () => {
-    throw notOverIpc("stream");
-  }) as FalClient["stream"];
+  const stream = ((endpointId: string, rawOptions?: unknown) =>
+    new Promise((resolve, reject) => {
+      if (rawOptions !== undefined && (rawOptions === null || typeof rawOptions !== "object" || Array.isArray(rawOptions))) {
+        throw new TypeError("fal.stream: options must be an object");
+      }
+      const options = (rawOptions ?? {}) as Record<string, unknown>;
+      const { signal: userSignal, ...sendable } = options;
+      if (userSignal !== undefined && !isAbortSignal(userSignal)) throw new TypeError("fal.stream: options.signal must be an AbortSignal");
+      if (userSignal?.aborted) throw abortReason(userSignal);
+      // Aborts the IPC call; the stream's own abort() and the user's signal both end up here.
+      const controller = new AbortController();
+      let opened: RendererFalStream<unknown, unknown> | undefined;
+      userSignal?.addEventListener("abort", () => (opened ? opened.abort(userSignal.reason) : controller.abort(userSignal.reason)), { once: true });
+      const callbacks: Pending["callbacks"] = {
+        streamOpen: (info) => {
+          opened = new RendererFalStream(endpointId, String((info as { url?: string })?.url ?? ""), options as any, controller);
+          resolve(opened as any);
+        },
+        streamData: (event, requestId) => opened?.push(event, requestId),
+      };
+      call("fal.stream", "stream", endpointId, sendable, undefined, { callbacks, signal: controller.signal }).then(
+        (value) => {
+          if (!opened) return reject(new Error("fal-native/electron: the stream ended before it opened"));
+          // The reply is settled only after every relayed event was delivered (see maybeSettle).
+          if (typeof value?.requestId === "string" && value.requestId) opened.requestId = value.requestId;
+          opened.finish(value?.done);
+        },
+        (error) => (opened ? opened.fail(error) : reject(error)),
+      );
+    })) as FalClient["stream"];
 
   return {
     queue,
@@ -192,14 +227,14 @@ function splitOptions(api: string, method: CallMethod, raw: unknown): SplitOptio
   if (typeof raw !== "object" || Array.isArray(raw)) {
     throw new TypeError(`${api}: options must be an object, got ${Array.isArray(raw) ? "an array" : typeof raw}`);
   }
-  const signalKey = method === "storage.upload" ? "signal" : "abortSignal";
+  const signalKey = method === "storage.upload" || method === "stream" ? "signal" : "abortSignal";
   const out: SplitOptions = { options: {}, callbacks: {}, signal: undefined };
   for (const [key, value] of Object.entries(raw)) {
     if (value === undefined) continue;
     if (key === signalKey) {
       if (!isAbortSignal(value)) throw new TypeError(`${api}: options.${key} must be an AbortSignal`);
       out.signal = value;
-    } else if ((CALLBACK_NAMES as readonly string[]).includes(key)) {
+    } else if ((USER_CALLBACKS as readonly string[]).includes(key)) {
       if (typeof value !== "function") throw new TypeError(`${api}: options.${key} must be a function`);
       out.callbacks[key as CallbackName] = value as (...args: unknown[]) => unknown;
     } else if (typeof value === "function") {

@@ -143,6 +143,38 @@ const scenarios = {
 
   rawBridgeCall: (request) => page.falBridge.call(request),
 
+  // --- fal.stream relayed from main ---
+  async streamAll(endpointId, input) {
+    const stream = await clientFor().stream(endpointId, { input });
+    const events = [];
+    for await (const event of stream) events.push(event);
+    return { events, done: await stream.done(), requestId: stream.requestId, url: stream.url };
+  },
+
+  async streamAbortAfter(endpointId, input, n) {
+    const stream = await clientFor().stream(endpointId, { input });
+    const received = [];
+    const ended = new Promise((resolve) =>
+      stream.on("data", (event) => {
+        received.push(event.index);
+        if (received.length === n) {
+          stream.abort();
+          resolve();
+        }
+      }),
+    );
+    await ended;
+    return { received, done: await stream.done(), signalAborted: stream.signal.aborted };
+  },
+
+  async streamFailure(endpointId, input) {
+    const stream = await clientFor().stream(endpointId, { input });
+    const errors = [];
+    stream.on("error", (error) => errors.push(describeError(error)));
+    const viaDone = await rejectionOf(stream.done());
+    return { viaDone, errors };
+  },
+
   // --- what page code sees through contextBridge ---
   pageShape: () => ({
     keys: Object.keys(page),

@@ -9,7 +9,7 @@ const path = require("path");
 const v8 = require("v8");
 const { MessageChannel, Worker } = require("worker_threads");
 const { createFalClient } = require("../../dist/lib");
-const { startEmulator } = require("../../dist/lib/emulator");
+const { startEmulator, STREAM_TEST_ENDPOINT } = require("../../dist/lib/emulator");
 const { registerFalIpc } = require("../../dist/lib/electron");
 const { createIpcMain, attachRenderer } = require("../helpers/electron-ipc");
 const { waitFor } = require("../helpers/wait");
@@ -42,6 +42,11 @@ function observedClient(target) {
         (error) => Object.assign(call, { outcome: "rejected", error }),
       );
       return promise;
+    },
+    async stream(endpointId, options) {
+      const stream = await client.stream(endpointId, options);
+      calls.push({ endpointId, signal: options.signal, stream });
+      return stream;
     },
   };
   return { client: observed, calls };
@@ -292,6 +297,34 @@ describe("storage.upload from the renderer", () => {
     const response = await fetch(imageUrl);
     expect(Buffer.from(await response.arrayBuffer()).equals(Buffer.from(bytes))).toBe(true);
     expect(result.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe("fal.stream from the renderer (run in main, events relayed)", () => {
+  test("every event arrives in order, text intact; done() resolves with the last one", async () => {
+    const { events, done, requestId, url } = await ask("streamAll", STREAM_TEST_ENDPOINT, { count: 20, text: "héllo 🌍 世界" });
+    expect(events.map((event) => event.index)).toEqual([...Array(20).keys()]);
+    expect(events.every((event) => event.text === "héllo 🌍 世界")).toBe(true);
+    expect(done).toEqual(events[19]);
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(url).toBe(`${emu.urls.run}/${STREAM_TEST_ENDPOINT}/stream`);
+  });
+
+  test("abort() in the renderer aborts the stream in main", async () => {
+    const callsBefore = main.calls.length;
+    const outcome = await ask("streamAbortAfter", STREAM_TEST_ENDPOINT, { count: 50, stallAfter: 3 }, 3);
+    expect(outcome.received).toEqual([0, 1, 2]);
+    expect(outcome.done.index).toBe(2);
+    expect(outcome.signalAborted).toBe(true);
+    const mainCall = main.calls.slice(callsBefore).find((call) => call.stream);
+    await waitFor(() => mainCall.signal.aborted, "the main-side stream to be aborted");
+  });
+
+  test("a 422 before the stream starts reaches done() and 'error' as a ValidationError", async () => {
+    const { viaDone, errors } = await ask("streamFailure", STREAM_TEST_ENDPOINT, { count: -1 });
+    expect(viaDone).toMatchObject({ isValidationError: true, status: 422 });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ isValidationError: true });
   });
 });
 
