@@ -1,11 +1,16 @@
-// The input of a model call: the merged command-line sources, with local files uploaded.
+// The input of a model call, in two steps so bad input is reported before anything is sent:
+// readInput merges the command-line sources (no network), uploadInputFiles then uploads the
+// `-i key=@file` values through the client and puts their URLs in place.
 import type { FalClient } from "../index";
 import type { CommandContext } from "./command";
 import { buildInput, uploadLocalFiles, type JsonObject } from "./input";
 
-export async function prepareInput(ctx: CommandContext, client: FalClient): Promise<JsonObject> {
-  const raw = await buildInput(ctx.args, { readStdin: () => readAll(ctx.io.stdin) });
-  return uploadLocalFiles(raw, async (file) => {
+export function readInput(ctx: CommandContext): Promise<JsonObject> {
+  return buildInput(ctx.args, { readStdin: () => readAll(ctx.io.stdin) });
+}
+
+export function uploadInputFiles(ctx: CommandContext, client: FalClient, input: JsonObject): Promise<JsonObject> {
+  return uploadLocalFiles(input, async (file) => {
     const url = await client.storage.upload(file, { signal: ctx.signal });
     ctx.out.note(`uploaded ${file} -> ${url}`);
     return url;

@@ -17,6 +17,7 @@ import { cliVersion } from "./version";
 export async function runCli(argv: string[], io: Io): Promise<number> {
   let verbose = argv.includes("--verbose");
   let abortReason: unknown;
+  let commandName = "fal-native";
   try {
     const { name, rest } = findCommand(argv, allOptions());
     if (name === undefined) return topLevel(argv, io);
@@ -24,6 +25,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     const command = findCommandByName(name);
     if (!command) throw new UsageError(`unknown command "${name}" (commands: ${COMMANDS.map((c) => c.name).join(", ")})`, "fal-native");
 
+    commandName = command.name;
     const args = parseCommandLine(rest, tableOf(command), command.name);
     verbose = flag(args.values, "verbose");
     if (flag(args.values, "help")) {
@@ -46,6 +48,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       detach();
     }
   } catch (error) {
+    if (error instanceof UsageError && !error.showUsageOf) error.showUsageOf = commandName;
     const report = reportFailure(error, { verbose, abortReason });
     io.stderr.write(`${report.lines.join("\n")}\n`);
     return report.code;
@@ -63,8 +66,7 @@ function topLevel(argv: string[], io: Io): number {
     return EXIT.OK;
   }
   void positionals;
-  io.stderr.write(`fal-native: missing command\n\n${mainHelp()}`);
-  return EXIT.USAGE;
+  throw new UsageError(`missing command (one of: ${COMMANDS.map((c) => c.name).join(", ")})`, "fal-native");
 }
 
 /** `fal-native help [command]`. */

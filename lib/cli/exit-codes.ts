@@ -28,7 +28,8 @@ export const EXIT_CODE_HELP = `Exit codes:
 
 /** A mistake in how the CLI was called. `argument` names the flag or positional at fault. */
 export class UsageError extends Error {
-  constructor(message: string, readonly showUsageOf?: string) {
+  /** The command whose --help the message points to (filled in by cli.ts when unset). */
+  constructor(message: string, public showUsageOf?: string) {
     super(message);
     this.name = "UsageError";
   }

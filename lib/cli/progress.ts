@@ -88,11 +88,16 @@ class PlainProgress implements QueueProgress {
   update(status: QueueStatus): void {
     const position = positionOf(status);
     const state = `${status.status}${position !== undefined ? ` position=${position}` : ""}`;
+    const printLogs = () => {
+      for (const log of this.logs.fresh(logsOf(status))) this.stream.write(`log ${log.message}\n`);
+    };
+    // Logs that arrive with COMPLETED were written before it; those with IN_PROGRESS after the start.
+    if (status.status === "COMPLETED") printLogs();
     if (state !== this.last) {
       this.last = state;
       this.stream.write(`status ${state} elapsed=${elapsedSeconds(this.start, this.now())}\n`);
     }
-    for (const log of this.logs.fresh(logsOf(status))) this.stream.write(`log ${log.message}\n`);
+    if (status.status !== "COMPLETED") printLogs();
   }
 
   end(): void {}

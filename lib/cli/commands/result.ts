@@ -35,7 +35,7 @@ export const resultCommand: Command = {
           abortSignal: ctx.signal,
           onQueueUpdate: (status) => progress.update(status),
         });
-        progress.end("✔ COMPLETED");
+        progress.end(`✔ COMPLETED ${requestId}`);
       } catch (error) {
         progress.end("✖ failed");
         throw error;

@@ -3,7 +3,7 @@ import { connect, CONNECTION_OPTIONS } from "../connection";
 import type { Command } from "../command";
 import { endpointIdArg } from "../endpoint-arg";
 import { DOWNLOAD_OPTIONS, INPUT_OPTIONS } from "../options";
-import { prepareInput } from "../call-input";
+import { readInput, uploadInputFiles } from "../call-input";
 import { printResult } from "../result-output";
 
 export const runCommand: Command = {
@@ -25,8 +25,9 @@ export const runCommand: Command = {
   ],
   async run(ctx) {
     const endpointId = endpointIdArg(ctx.args.positionals[0]);
+    const rawInput = await readInput(ctx);
     const client = connect(ctx.args.values);
-    const input = await prepareInput(ctx, client);
+    const input = await uploadInputFiles(ctx, client, rawInput);
     const result = await client.run(endpointId, { input, abortSignal: ctx.signal });
     await printResult(ctx, client, result);
     return 0;

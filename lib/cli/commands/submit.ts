@@ -3,7 +3,7 @@ import { connect, CONNECTION_OPTIONS } from "../connection";
 import type { Command } from "../command";
 import { endpointIdArg } from "../endpoint-arg";
 import { INPUT_OPTIONS, QUEUE_SUBMIT_OPTIONS, submitOptionsFrom } from "../options";
-import { prepareInput } from "../call-input";
+import { readInput, uploadInputFiles } from "../call-input";
 
 export const submitCommand: Command = {
   name: "submit",
@@ -23,8 +23,9 @@ export const submitCommand: Command = {
   async run(ctx) {
     const endpointId = endpointIdArg(ctx.args.positionals[0]);
     const submitOptions = submitOptionsFrom(ctx.args.values);
+    const rawInput = await readInput(ctx);
     const client = connect(ctx.args.values);
-    const input = await prepareInput(ctx, client);
+    const input = await uploadInputFiles(ctx, client, rawInput);
     const submitted = await client.queue.submit(endpointId, { ...submitOptions, input, abortSignal: ctx.signal });
     if (ctx.out.json) ctx.out.printJson(submitted);
     else ctx.out.printLine(submitted.request_id);

@@ -5,7 +5,7 @@ import { connect, CONNECTION_OPTIONS } from "../connection";
 import type { Command } from "../command";
 import { endpointIdArg } from "../endpoint-arg";
 import { DOWNLOAD_OPTIONS, INPUT_OPTIONS, QUEUE_SUBMIT_OPTIONS, submitOptionsFrom } from "../options";
-import { prepareInput } from "../call-input";
+import { readInput, uploadInputFiles } from "../call-input";
 import { printResult } from "../result-output";
 import { progressFor } from "../progress-for";
 import { cancelAfterAbort } from "../cancel-after-abort";
@@ -42,8 +42,9 @@ export const subscribeCommand: Command = {
     const { values } = ctx.args;
     const pollInterval = numberOption(values, "poll-interval", "a number of milliseconds");
     const submitOptions = submitOptionsFrom(values);
+    const rawInput = await readInput(ctx);
     const client = connect(values);
-    const input = await prepareInput(ctx, client);
+    const input = await uploadInputFiles(ctx, client, rawInput);
     const progress = progressFor(ctx, endpointId);
     let requestId: string | undefined;
     try {
@@ -59,11 +60,11 @@ export const subscribeCommand: Command = {
         },
         onQueueUpdate: (status) => progress.update(status),
       });
-      progress.end("✔ COMPLETED");
+      progress.end(`✔ COMPLETED ${result.requestId || requestId || ""}`.trimEnd());
       await printResult(ctx, client, result);
       return 0;
     } catch (error) {
-      progress.end("✖ failed");
+      progress.end(ctx.signal.aborted ? "✖ aborted" : "✖ failed");
       await cancelAfterAbort(ctx, client, endpointId, requestId);
       throw error;
     }
