@@ -39,7 +39,7 @@ export type {
 // fal-native additions.
 export { TransportError } from "./errors";
 export type { Config, BaseUrls, CredentialsResolver } from "../types/config";
-export type { EndpointType, InputType } from "../types/endpoint";
+export type { EndpointType, InputType, UploadableInput } from "../types/endpoint";
 export type { EndpointTypeMap } from "../types/endpoints";
 export type { RequestConfig } from "../types/middleware";
 export type {

@@ -1,6 +1,6 @@
 // The client interface, same members as @fal-ai/client's FalClient.
 import type { Config } from "./config";
-import type { EndpointType, InputType, OutputType } from "./endpoint";
+import type { EndpointType, InputType, OutputType, UploadableInput } from "./endpoint";
 import type { Result, RunOptions } from "./common";
 import type { QueueClient, QueueSubscribeOptions } from "./queue";
 import type { RealtimeClient } from "./realtime";
@@ -13,11 +13,14 @@ export interface FalClient {
   readonly storage: StorageClient;
   readonly streaming: StreamingClient;
   /** One synchronous HTTP call to the run host. Prefer `subscribe` for long jobs. */
-  run<Id extends EndpointType>(endpointId: Id, options: RunOptions<InputType<Id>>): Promise<Result<OutputType<Id>>>;
+  run<Id extends EndpointType>(
+    endpointId: Id,
+    options: RunOptions<UploadableInput<InputType<Id>>>,
+  ): Promise<Result<OutputType<Id>>>;
   /** Submit to the queue, wait for completion, fetch the result. */
   subscribe<Id extends EndpointType>(
     endpointId: Id,
-    options: RunOptions<InputType<Id>> & QueueSubscribeOptions,
+    options: RunOptions<UploadableInput<InputType<Id>>> & QueueSubscribeOptions,
   ): Promise<Result<OutputType<Id>>>;
   stream: StreamingClient["stream"];
 }

@@ -17,3 +17,15 @@ export type InputType<T extends string> = T extends keyof EndpointTypeMap ? Inpu
 
 /** The output (`result.data`) of endpoint `T`. */
 export type OutputType<T extends string> = T extends keyof EndpointTypeMap ? OutputOf<EndpointTypeMap[T]> : any;
+
+/**
+ * fal-native: an endpoint input as `run`, `subscribe` and `queue.submit` accept it. Wherever the
+ * input type takes a file (`Blob` or `File`), bytes are accepted too (`Uint8Array`, so `Buffer`,
+ * and `ArrayBuffer`), because fal-native uploads them like Blobs before sending the input. Every
+ * other field keeps its type, so anything valid for @fal-ai/client stays valid here.
+ */
+export type UploadableInput<T> = T extends Blob
+  ? T | Uint8Array | ArrayBuffer
+  : T extends object
+    ? { [K in keyof T]: UploadableInput<T[K]> }
+    : T;

@@ -1,5 +1,5 @@
 // Queue API types, same shapes as @fal-ai/client's queue.d.ts.
-import type { EndpointType, InputType, OutputType } from "./endpoint";
+import type { EndpointType, InputType, OutputType, UploadableInput } from "./endpoint";
 import type { CompletedQueueStatus, InQueueQueueStatus, QueueStatus, Result, RunOptions } from "./common";
 import type { FalStream, StreamingConnectionMode } from "./streaming";
 
@@ -74,7 +74,10 @@ export type QueueStatusSubscriptionOptions = QueueStatusOptions &
 
 export interface QueueClient {
   /** POST the input to the queue; resolves with the raw IN_QUEUE status. */
-  submit<Id extends EndpointType>(endpointId: Id, options: SubmitOptions<InputType<Id>>): Promise<InQueueQueueStatus>;
+  submit<Id extends EndpointType>(
+    endpointId: Id,
+    options: SubmitOptions<UploadableInput<InputType<Id>>>,
+  ): Promise<InQueueQueueStatus>;
   /** One status poll. */
   status(endpointId: string, options: QueueStatusOptions): Promise<QueueStatus>;
   /** Status updates over SSE. */

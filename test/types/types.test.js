@@ -1,0 +1,160 @@
+// Type tests: programs written against @fal-ai/client must compile unchanged against fal-native,
+// with typed input and output for the endpoints of the official generated map. Each case runs
+// `tsc --noEmit` over a set of fixtures and expects exit code 0; the fixtures carry their negative
+// checks as `// @ts-expect-error` lines, which tsc reports when they stop being errors. Runs
+// against the built declarations in dist/ (npm test builds them first).
+"use strict";
+
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+const { runNode } = require("../helpers/run-node");
+
+const ROOT = path.resolve(__dirname, "../..");
+const TSC = require.resolve("typescript/bin/tsc", { paths: [ROOT] });
+// One compile loads the 2 MB endpoint map: about 5 s alone on the 2-core CI machine, several times
+// that when other tests run beside it.
+const COMPILE_TIMEOUT_MS = 240_000;
+
+async function compile(tsconfig) {
+  const run = await runNode(TSC, ["--noEmit", "--pretty", "false", "-p", tsconfig], { timeoutMs: COMPILE_TIMEOUT_MS });
+  const output = `${run.stdout}${run.stderr}`.trim();
+  return { ...run, output };
+}
+
+function expectCompiles(result, what) {
+  const summary = result.timedOut ? `tsc timed out after ${COMPILE_TIMEOUT_MS} ms` : `tsc exit code ${result.code}`;
+  if (result.code !== 0) throw new Error(`${what} does not type-check (${summary}):\n${result.output}`);
+  expect(result.code).toBe(0);
+}
+
+function filesIn(dir) {
+  return fs.readdirSync(path.join(__dirname, dir)).filter((name) => name.endsWith(".ts"));
+}
+
+beforeAll(() => {
+  for (const built of ["dist/lib/index.d.ts", "dist/types/endpoints.d.ts", "dist/types/endpoints.js"]) {
+    if (!fs.existsSync(path.join(ROOT, built))) throw new Error(`${built} is missing: build first (npx tsc -p tsconfig.json)`);
+  }
+});
+
+describe("fixtures written against @fal-ai/client", () => {
+  test("cover every JavaScript example of the seed model pages", () => {
+    // 86 examples were extracted (test/types/extract-seed-examples.js); the Python-only pages are
+    // translated in seed-python-pages.ts.
+    expect(filesIn("fixtures/official/seeds").length).toBe(86);
+    expect(filesIn("fixtures/official")).toEqual(expect.arrayContaining(["seed-python-pages.ts", "readme-quick-start.ts"]));
+  });
+
+  test(
+    "compile against the real @fal-ai/client (they are genuine official-client programs)",
+    async () => expectCompiles(await compile(path.join(__dirname, "tsconfig.official.json")), "fixtures/official vs @fal-ai/client"),
+    COMPILE_TIMEOUT_MS + 10_000,
+  );
+
+  test(
+    "compile unchanged with @fal-ai/client mapped to fal-native's declarations",
+    async () =>
+      expectCompiles(await compile(path.join(__dirname, "tsconfig.official-on-native.json")), "fixtures/official vs fal-native"),
+    COMPILE_TIMEOUT_MS + 10_000,
+  );
+});
+
+describe("fixtures importing fal-native", () => {
+  test(
+    "README examples, endpoint type identity with the official map, byte inputs",
+    async () => expectCompiles(await compile(path.join(__dirname, "tsconfig.fal-native.json")), "fixtures/fal-native"),
+    COMPILE_TIMEOUT_MS + 10_000,
+  );
+
+  test(
+    "applications can add their own endpoints to EndpointTypeMap",
+    async () => expectCompiles(await compile(path.join(__dirname, "tsconfig.custom-endpoints.json")), "fixtures/custom-endpoints"),
+    COMPILE_TIMEOUT_MS + 10_000,
+  );
+});
+
+describe("an application with fal-native installed in node_modules", () => {
+  let project;
+
+  beforeAll(() => {
+    // A throwaway project whose node_modules/fal-native is this checkout, so the package.json
+    // "exports"/"types" fields are what resolves the imports.
+    project = fs.mkdtempSync(path.join(os.tmpdir(), "fal-native-types-"));
+    fs.mkdirSync(path.join(project, "node_modules"));
+    fs.symlinkSync(ROOT, path.join(project, "node_modules", "fal-native"), "dir");
+    fs.mkdirSync(path.join(project, "fixtures", "consumer"), { recursive: true });
+    fs.copyFileSync(path.join(__dirname, "fixtures/assert.ts"), path.join(project, "fixtures/assert.ts"));
+    for (const name of filesIn("fixtures/consumer")) {
+      fs.copyFileSync(path.join(__dirname, "fixtures/consumer", name), path.join(project, "fixtures/consumer", name));
+    }
+    fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "consumer-app", private: true }));
+  });
+
+  afterAll(() => {
+    if (project) fs.rmSync(project, { recursive: true, force: true });
+  });
+
+  function writeConfig(name, compilerOptions, files) {
+    const config = {
+      compilerOptions: {
+        target: "ES2022",
+        lib: ["ES2022", "DOM"],
+        strict: true,
+        noEmit: true,
+        // Checks fal-native's published .d.ts files (and the official map they re-export) too.
+        skipLibCheck: false,
+        typeRoots: [path.join(ROOT, "node_modules/@types")],
+        types: ["node"],
+        ...compilerOptions,
+      },
+      files,
+    };
+    const file = path.join(project, `tsconfig.${name}.json`);
+    fs.writeFileSync(file, JSON.stringify(config, null, 2));
+    return file;
+  }
+
+  const allFixtures = () => ["fixtures/assert.ts", ...filesIn("fixtures/consumer").map((name) => `fixtures/consumer/${name}`)];
+
+  test(
+    "module node16: fal-native and fal-native/endpoints resolve through package.json exports",
+    async () => {
+      const config = writeConfig("node16", { module: "node16", moduleResolution: "node16" }, allFixtures());
+      expectCompiles(await compile(config), "consumer project (node16)");
+    },
+    COMPILE_TIMEOUT_MS + 10_000,
+  );
+
+  test(
+    "module commonjs, moduleResolution node10: the main entry resolves through package.json types",
+    async () => {
+      const config = writeConfig("node10", { module: "commonjs", moduleResolution: "node10" }, [
+        "fixtures/assert.ts",
+        "fixtures/consumer/app.ts",
+      ]);
+      expectCompiles(await compile(config), "consumer project (node10)");
+    },
+    COMPILE_TIMEOUT_MS + 10_000,
+  );
+});
+
+describe("the ./endpoints entry", () => {
+  test("re-exports @fal-ai/client/endpoints and needs nothing at run time", () => {
+    const declarations = fs.readFileSync(path.join(ROOT, "dist/types/endpoints.d.ts"), "utf8");
+    expect(declarations).toMatch(/export type \* from "@fal-ai\/client\/endpoints";/);
+    expect(declarations).toMatch(/export interface EndpointTypeMap extends OfficialEndpointTypeMap/);
+    const js = fs.readFileSync(path.join(ROOT, "dist/types/endpoints.js"), "utf8");
+    expect(js).not.toMatch(/require\(/);
+    expect(require(path.join(ROOT, "dist/types/endpoints.js"))).toEqual({});
+  });
+
+  test("the @fal-ai/client dependency range is the one whose map is re-exported", () => {
+    const pkg = require(path.join(ROOT, "package.json"));
+    // Read from disk: @fal-ai/client's "exports" does not expose its package.json.
+    const official = JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules/@fal-ai/client/package.json"), "utf8"));
+    expect(pkg.dependencies["@fal-ai/client"]).toMatch(/^~1\.10\./);
+    expect(official.version).toMatch(/^1\.10\./);
+    expect(pkg.exports["./endpoints"]).toEqual({ types: "./dist/types/endpoints.d.ts", default: "./dist/types/endpoints.js" });
+  });
+});
