@@ -3,7 +3,7 @@
 // --emulator <root> (the emulator serves <root>/run, /queue, /rest and /cdn).
 import { createFalClient, type FalClient } from "../index";
 import type { Config } from "../../types/config";
-import { stringOption, type OptionTable, type OptionValues } from "./args";
+import { numberOption, stringOption, type OptionTable, type OptionValues } from "./args";
 import { UsageError } from "./exit-codes";
 
 /** The emulator accepts any key unless started with --key; this one is used when none is given. */
@@ -17,6 +17,7 @@ export const CONNECTION_OPTIONS: OptionTable = {
     help: "talk to a fal emulator at URL (sets the run, queue, rest and cdn base URLs; the key defaults to a placeholder)",
   },
   timeout: { type: "string", value: "SECONDS", help: "give up after SECONDS (exit 4; a queued request is cancelled)" },
+  retries: { type: "string", value: "N", help: "retries of a failed HTTP call (connection errors, 429, 5xx); default 3" },
 };
 
 export function hasEnvCredentials(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -55,6 +56,11 @@ export function connect(values: OptionValues, { needsKey = true } = {}): FalClie
     else if (needsKey && !hasEnvCredentials()) {
       throw new UsageError("no API key: set FAL_KEY (or FAL_KEY_ID and FAL_KEY_SECRET) or pass --key");
     }
+  }
+  const retries = numberOption(values, "retries", "a whole number of retries");
+  if (retries !== undefined) {
+    if (!Number.isInteger(retries)) throw new UsageError(`--retries expects a whole number of retries, got "${retries}"`);
+    config.retry = { maxRetries: retries };
   }
   if (config.credentials === undefined) delete config.credentials; // the library reads the environment
   return createFalClient(config);

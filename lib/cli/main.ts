@@ -2,6 +2,14 @@
 // fal-native: the command-line interface (see `fal-native --help`, and cli.ts for the flow).
 import { runCli } from "./cli";
 
+// `fal-native ... | head -1`: the reader went away; that is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }).then(
   (code) => {
     process.exitCode = code;

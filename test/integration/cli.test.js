@@ -210,6 +210,15 @@ describe("run", () => {
     }
   });
 
+  test("a reader that has gone away (EPIPE on stdout) is not an error", async () => {
+    // `true` exits without reading, so the CLI's write hits a closed pipe.
+    const command = `'${process.execPath}' '${CLI}' run ${SCHNELL} --emulator ${emu.url} -i prompt=x | true; echo "exit=\${PIPESTATUS[0]}"`;
+    const { code, stdout, stderr } = await spawnCollect("bash", ["-c", command], cleanEnv());
+    expect(code).toBe(0);
+    expect(stdout).toBe("exit=0\n");
+    expect(stderr).toBe("");
+  });
+
   test("FAL_KEY and FAL_*_URL from the environment are used without --emulator", async () => {
     const env = cleanEnv({ ...emu.env, FAL_KEY: "env-key" });
     const { code, stdout } = await cli(["run", SCHNELL, "-i", "prompt=env"], { env });
@@ -468,7 +477,7 @@ describe("errors and exit codes", () => {
 
   test("connection refused -> exit 3; --verbose adds the stack", async () => {
     const port = await closedPort();
-    const args = ["run", SCHNELL, "--emulator", `http://127.0.0.1:${port}`, "-i", "prompt=x"];
+    const args = ["run", SCHNELL, "--emulator", `http://127.0.0.1:${port}`, "-i", "prompt=x", "--retries", "0"];
     const plain = await cli(args);
     expect(plain.code).toBe(3);
     expect(plain.stderr.trim().split("\n")).toHaveLength(1);
