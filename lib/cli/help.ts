@@ -44,8 +44,10 @@ export function commandHelp(command: Command): string {
   const lines = [`${PROGRAM} ${command.name}: ${command.summary}`, "", "Usage:"];
   for (const usage of command.usage) lines.push(`  ${PROGRAM} ${usage}`);
   if (command.description) lines.push("", command.description);
-  for (const group of command.optionGroups) lines.push("", optionsBlock(`${group.title} options`, group.options));
-  lines.push("", optionsBlock("Global options", GLOBAL_OPTIONS));
+  // One column width for every block of this command, so the help reads as one table.
+  const width = flagWidth([...command.optionGroups.map((g) => g.options), GLOBAL_OPTIONS]);
+  for (const group of command.optionGroups) lines.push("", optionsBlock(`${group.title} options`, group.options, width));
+  lines.push("", optionsBlock("Global options", GLOBAL_OPTIONS, width));
   if (command.examples?.length) {
     lines.push("", "Examples:");
     for (const example of command.examples) lines.push(`  ${example}`);
@@ -55,14 +57,41 @@ export function commandHelp(command: Command): string {
   return lines.join("\n");
 }
 
-function optionsBlock(title: string, table: OptionTable): string {
-  const rows = Object.entries(table).map(([name, spec]) => {
-    const flag = `${spec.short ? `-${spec.short}, ` : "    "}--${name}${spec.value ? ` ${spec.value}` : ""}`;
-    return [flag, spec.help] as const;
+const MAX_FLAG_WIDTH = 30;
+const LINE_WIDTH = 100;
+
+/** Greedy word wrap. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let current = "";
+  for (const word of text.split(" ")) {
+    if (current && current.length + 1 + word.length > width) {
+      lines.push(current);
+      current = word;
+    } else {
+      current = current ? `${current} ${word}` : word;
+    }
+  }
+  lines.push(current);
+  return lines;
+}
+
+function flagText(name: string, spec: OptionTable[string]): string {
+  return `${spec.short ? `-${spec.short}, ` : "    "}--${name}${spec.value ? ` ${spec.value}` : ""}`;
+}
+
+function flagWidth(tables: OptionTable[]): number {
+  const lengths = tables.flatMap((table) => Object.entries(table).map(([name, spec]) => flagText(name, spec).length));
+  return Math.min(MAX_FLAG_WIDTH, Math.max(...lengths));
+}
+
+function optionsBlock(title: string, table: OptionTable, width = flagWidth([table])): string {
+  const rows = Object.entries(table).map(([name, spec]) => [flagText(name, spec), spec.help] as const);
+  const indent = " ".repeat(width + 4);
+  const body = rows.map(([flag, help]) => {
+    const lines = wrap(help, Math.max(30, LINE_WIDTH - indent.length));
+    const first = flag.length > width ? `  ${flag}\n${indent}${lines[0]}` : `  ${flag.padEnd(width)}  ${lines[0]}`;
+    return [first, ...lines.slice(1).map((l) => `${indent}${l}`)].join("\n");
   });
-  const width = Math.min(34, Math.max(...rows.map(([flag]) => flag.length)));
-  const body = rows.map(([flag, help]) =>
-    flag.length > width ? `  ${flag}\n  ${" ".repeat(width)}  ${help}` : `  ${flag.padEnd(width)}  ${help}`,
-  );
   return [`${title}:`, ...body].join("\n");
 }

@@ -546,3 +546,16 @@ describe("emulator command", () => {
     expect(stderr.split("\n")[0]).toBe('fal-native: --port expects a port number, got "http"');
   });
 });
+
+describe("examples/cli/demo.sh", () => {
+  test("runs to completion against its own emulator and reports the documented exit codes", async () => {
+    const script = path.join(__dirname, "..", "..", "examples", "cli", "demo.sh");
+    const { code, stdout, stderr } = await spawnCollect("bash", [script], cleanEnv(), { timeoutMs: 90_000 });
+    expect({ code, stderr: code === 0 ? "" : stderr }).toEqual({ code: 0, stderr: "" });
+    expect(stdout).toContain("invalid input (422): exit 1");
+    expect(stdout).toContain("bad JSON: exit 2");
+    expect(stdout).toContain("timeout: exit 4");
+    expect(stdout).toContain("connection refused: exit 3");
+    expect(stdout).toMatch(/^== done/m);
+  }, 120_000);
+});
