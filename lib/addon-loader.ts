@@ -34,14 +34,17 @@ export function prebuildPath(root: string, platform: string, arch: string, libc?
   return path.join(root, "prebuilds", `${platform}-${arch}`, `fal-native.${tags}.node`);
 }
 
+/** A file to try, or a function naming it when it is reached (the libc check costs a few ms). */
+export type AddonCandidate = string | (() => string);
+
 /** The files to try, best first. */
-export function addonCandidates(root = PACKAGE_ROOT, env: NodeJS.ProcessEnv = process.env): string[] {
+export function addonCandidates(root = PACKAGE_ROOT, env: NodeJS.ProcessEnv = process.env): AddonCandidate[] {
   const override = env.FAL_NATIVE_BINARY;
   if (override) return [path.resolve(override)];
   return [
     path.join(root, "build", "Release", "fal_native.node"),
     path.join(root, "build", "Debug", "fal_native.node"),
-    prebuildPath(root, process.platform, process.arch, detectLibc()),
+    () => prebuildPath(root, process.platform, process.arch, detectLibc()),
   ];
 }
 
@@ -50,11 +53,12 @@ export function addonCandidates(root = PACKAGE_ROOT, env: NodeJS.ProcessEnv = pr
  * without broken binaries. Throws an Error whose message is the fix-it text.
  */
 export function loadFirstAddon(
-  candidates: string[],
+  candidates: AddonCandidate[],
   load: (file: string) => unknown = require,
 ): { addon: unknown; file: string } {
   const attempts: LoadAttempt[] = [];
-  for (const file of candidates) {
+  for (const candidate of candidates) {
+    const file = typeof candidate === "function" ? candidate() : candidate;
     try {
       return { addon: load(file), file };
     } catch (error) {
