@@ -46,7 +46,11 @@ export function submitOptionsFrom(values: OptionValues): SubmitOptionsFromArgs {
   const hint = stringOption(values, "hint");
   if (hint !== undefined) options.hint = hint;
   const startTimeout = numberOption(values, "start-timeout", "a number of seconds");
-  if (startTimeout !== undefined) options.startTimeout = startTimeout;
+  if (startTimeout !== undefined) {
+    // fal's minimum; the library would reject it too, but as a plain Error.
+    if (!(startTimeout > 1)) throw new UsageError(`--start-timeout expects more than 1 second, got "${startTimeout}"`);
+    options.startTimeout = startTimeout;
+  }
   const headers = stringList(values, "header");
   if (headers.length) options.headers = Object.fromEntries(headers.map(parseHeader));
   return options;

@@ -443,6 +443,7 @@ describe("errors and exit codes", () => {
     [["run", "not-an-endpoint", "-i", "prompt=x"], /^fal-native: <endpoint-id> must look like owner\/app/],
     [["subscribe", SCHNELL, "--priority", "urgent"], /^fal-native: --priority expects one of low, normal, got "urgent"$/],
     [["subscribe", SCHNELL, "--timeout", "soon"], /^fal-native: --timeout expects a positive number of seconds, got "soon"$/],
+    [["subscribe", SCHNELL, "--start-timeout", "0.5"], /^fal-native: --start-timeout expects more than 1 second, got "0.5"$/],
     [["submit", SCHNELL, "-H", "no-colon"], /^fal-native: --header expects 'Name: value', got "no-colon"$/],
     [["status", SCHNELL], /^fal-native: missing <request-id>$/],
     [["download", "ftp://x/y"], /^fal-native: <url> must be an http\(s\) URL, got "ftp:\/\/x\/y"$/],
@@ -496,6 +497,13 @@ describe("errors and exit codes", () => {
     expect(stderr).toContain(`cancelled request ${requestId}`);
     expect(stderr).toMatch(/^fal-native: timed out after 1\.5s$/m);
     expect(stuck.requests.some((r) => r.method === "PUT" && r.path.endsWith(`/requests/${requestId}/cancel`))).toBe(true);
+  });
+
+  test("fal's start timeout (504, timeout type user) -> exit 4 with the API details", async () => {
+    const { code, stderr } = await cli(["subscribe", SCHNELL, "-i", "prompt=x", "--key", STUCK_KEY, ...at(stuck), "--start-timeout", "1.2", "--poll-interval", "100"]);
+    expect(code).toBe(4);
+    expect(stderr).toMatch(/^fal-native: HTTP 504: .* \(start timeout\)$/m);
+    expect(stderr).toMatch(/^ {2}request id: [0-9a-f-]{36}$/m);
   });
 
   test("SIGINT -> exit 130 and the queued request is cancelled", async () => {
