@@ -1,22 +1,19 @@
 // How an endpoint id maps to its input and output types, with the same rules as @fal-ai/client's
 // `types/client`: a known id gets its generated types, any other string gets a loose record input
-// and `any` output, so calls to private or newer endpoints still compile.
+// and `any` output, so calls to private or newer endpoints still compile. Written exactly like the
+// official definitions so that generic code relating the two (e.g. an official QueueClient's
+// `result<Id>` against fal-native's) type-checks; entries merged into EndpointTypeMap must
+// therefore have both `input` and `output`.
 import type { EndpointTypeMap } from "./endpoints";
 
 /** A known endpoint id (autocompleted) or any other string. */
 export type EndpointType = keyof EndpointTypeMap | (string & {});
 
-// Read through `infer` rather than `EndpointTypeMap[T]["input"]` so an entry merged in by an
-// application without an `input` (or `output`) member degrades to the loose type instead of
-// breaking every call site.
-type InputOf<Entry> = Entry extends { input: infer Input } ? Input : Record<string, any>;
-type OutputOf<Entry> = Entry extends { output: infer Output } ? Output : any;
-
 /** The input of endpoint `T` (distributes over unions of ids, as in @fal-ai/client). */
-export type InputType<T extends string> = T extends keyof EndpointTypeMap ? InputOf<EndpointTypeMap[T]> : Record<string, any>;
+export type InputType<T extends string> = T extends keyof EndpointTypeMap ? EndpointTypeMap[T]["input"] : Record<string, any>;
 
 /** The output (`result.data`) of endpoint `T`. */
-export type OutputType<T extends string> = T extends keyof EndpointTypeMap ? OutputOf<EndpointTypeMap[T]> : any;
+export type OutputType<T extends string> = T extends keyof EndpointTypeMap ? EndpointTypeMap[T]["output"] : any;
 
 /**
  * fal-native: an endpoint input as `run`, `subscribe` and `queue.submit` accept it. Wherever the
