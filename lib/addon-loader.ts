@@ -7,6 +7,7 @@
 //   prebuilds/<platform>-<arch>/fal-native.napi[.glibc|.musl].node   shipped in the npm tarball
 // Nothing is built or downloaded at install time. When nothing loads, the error says what was tried,
 // why each failed, and the commands that fix it.
+import * as fs from "fs";
 import * as path from "path";
 import { describeLoadFailure, type LoadAttempt } from "./addon-load-error";
 
@@ -24,8 +25,16 @@ export function loadAddonBinary(): unknown {
 /** "glibc" or "musl" on Linux (a glibc binary must never be tried on musl), undefined elsewhere. */
 export function detectLibc(): "glibc" | "musl" | undefined {
   if (process.platform !== "linux") return undefined;
-  const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
-  return report?.header?.glibcVersionRuntime ? "glibc" : "musl";
+  if (typeof process.report?.getReport === "function") {
+    const report = process.report.getReport() as { header?: { glibcVersionRuntime?: string } };
+    return report.header?.glibcVersionRuntime ? "glibc" : "musl";
+  }
+  // Embedders without process.report: only musl installs a loader named /lib/ld-musl-<arch>.so.1.
+  try {
+    return fs.readdirSync("/lib").some((name) => name.startsWith("ld-musl-")) ? "musl" : "glibc";
+  } catch {
+    return "glibc";
+  }
 }
 
 /** The prebuilt binary's path for this platform; native/tools/prebuild.js writes the same name. */
