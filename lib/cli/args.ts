@@ -35,7 +35,7 @@ export function parseCommandLine(argv: string[], table: OptionTable, context: st
   });
   const positionals: string[] = [];
   const ordered: ParsedArgs["ordered"] = [];
-  for (const token of tokens ?? []) {
+  for (const token of tokensOf(tokens)) {
     if (token.kind === "positional") {
       positionals.push(token.value);
     } else if (token.kind === "option") {
@@ -65,9 +65,15 @@ export function findCommand(argv: string[], all: OptionTable): { name: string | 
     allowPositionals: true,
     tokens: true,
   });
-  const first = (tokens ?? []).find((t) => t.kind === "positional");
+  const first = tokensOf(tokens).find((t) => t.kind === "positional");
   if (!first || first.kind !== "positional") return { name: undefined, rest: argv };
   return { name: first.value, rest: argv.filter((_, i) => i !== first.index) };
+}
+
+/** parseArgs returns tokens from Node 18.7 on; older 18.x would silently drop every argument. */
+function tokensOf(tokens: unknown[] | undefined): NonNullable<ReturnType<typeof parseArgs>["tokens"]> {
+  if (!Array.isArray(tokens)) throw new Error(`the fal-native CLI needs Node 18.7 or later (this is ${process.version})`);
+  return tokens as NonNullable<ReturnType<typeof parseArgs>["tokens"]>;
 }
 
 function toParseArgsOptions(table: OptionTable) {

@@ -324,6 +324,32 @@ describe("the TTY renderer (fake terminal stream)", () => {
   });
 });
 
+describe("input building (module level)", () => {
+  const { parseField, merge, buildInput } = require("../../dist/lib/cli/input");
+
+  test("a __proto__ key never reaches the prototype", async () => {
+    expect(() => parseField("__proto__.polluted=1")).toThrow(/"__proto__" is not allowed/);
+    const args = { ordered: [{ name: "input", value: '{"__proto__": {"polluted": true}, "a": {"b": 1}}' }] };
+    const input = await buildInput(args, { readStdin: async () => "" });
+    expect({}.polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(input)).toBe(Object.prototype);
+    expect(Object.keys(input)).toEqual(["__proto__", "a"]);
+    const merged = merge(input, { a: { c: 2 } });
+    expect(merged.a).toEqual({ b: 1, c: 2 });
+    expect({}.polluted).toBeUndefined();
+  });
+
+  test("values: JSON when it parses, else the raw string", () => {
+    expect(parseField("a=1.5")).toEqual({ a: 1.5 });
+    expect(parseField("a=null")).toEqual({ a: null });
+    expect(parseField('a=["x",2]')).toEqual({ a: ["x", 2] });
+    expect(parseField("a=1 2")).toEqual({ a: "1 2" });
+    expect(parseField("a=")).toEqual({ a: "" });
+    expect(parseField("a=b=c")).toEqual({ a: "b=c" });
+    expect(parseField("x.y.z=true")).toEqual({ x: { y: { z: true } } });
+  });
+});
+
 describe("submit, status, result, cancel", () => {
   test("submit prints the id; status, result (--wait) and a late cancel follow it", async () => {
     const submitted = await cli(["submit", SCHNELL, ...at(emu), "-i", "prompt=queued"]);
