@@ -95,7 +95,8 @@ function isDirectUrl(id: string, bases: ResolvedBaseUrls): boolean {
   } catch {
     return false;
   }
-  if (/(fal\.(ai|run))$/.test(url.host)) return true;
+  // Anchored at a label boundary: "evilfal.ai" must not receive the key.
+  if (/(^|\.)fal\.(ai|run)$/.test(url.hostname)) return true;
   return SERVICES.some((s) => bases[s] !== DEFAULT_BASE_URLS[s] && id.startsWith(`${bases[s]}/`));
 }
 

@@ -1,6 +1,6 @@
 // Streaming types (the implementation is a later issue; the shapes are public already).
 import type { TokenProvider } from "./auth";
-import type { EndpointType, InputType, OutputType } from "./endpoint";
+import type { EndpointType, InputType, OutputType, UploadableInput } from "./endpoint";
 
 export type StreamingConnectionMode = "client" | "server";
 
@@ -38,6 +38,6 @@ export interface FalStream<Input, Output> {
 export interface StreamingClient {
   stream<Id extends EndpointType>(
     endpointId: Id,
-    options: StreamOptions<InputType<Id>>,
+    options: StreamOptions<UploadableInput<InputType<Id>>>,
   ): Promise<FalStream<InputType<Id>, OutputType<Id>>>;
 }

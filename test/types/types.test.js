@@ -127,11 +127,12 @@ describe("an application with fal-native installed in node_modules", () => {
   );
 
   test(
-    "module commonjs, moduleResolution node10: the main entry resolves through package.json types",
+    "module commonjs, moduleResolution node10: the main entry and fal-native/endpoints resolve (types, typesVersions)",
     async () => {
       const config = writeConfig("node10", { module: "commonjs", moduleResolution: "node10" }, [
         "fixtures/assert.ts",
         "fixtures/consumer/app.ts",
+        "fixtures/consumer/endpoints-subpath.ts",
       ]);
       expectCompiles(await compile(config), "consumer project (node10)");
     },

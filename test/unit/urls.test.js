@@ -145,3 +145,15 @@ describe("base URL overrides", () => {
     expect(() => resolveBaseUrls({})).toThrow(/FAL_REST_URL must be an http\(s\) URL/);
   });
 });
+
+describe("absolute endpoint URLs", () => {
+  const bases = resolveBaseUrls({});
+  test("fal hosts are used verbatim", () => {
+    expect(buildUrl("https://queue.fal.run/app", bases)).toBe("https://queue.fal.run/app/");
+    expect(buildUrl("https://fal.run/x/y", bases)).toBe("https://fal.run/x/y/");
+  });
+  test("a host that merely ends in fal.run or fal.ai is not a fal host", () => {
+    expect(buildUrl("https://evilfal.run/app", bases)).not.toMatch(/^https:\/\/evilfal\.run/);
+    expect(buildUrl("https://notfal.ai/app", bases)).not.toMatch(/^https:\/\/notfal\.ai/);
+  });
+});
