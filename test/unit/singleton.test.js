@@ -30,10 +30,10 @@ test("fal.config replaces the client behind fal (no merging)", async () => {
   ]);
 });
 
-test("unimplemented parts fail clearly", async () => {
-  await expect(fal.stream("a/b", { input: {} })).rejects.toThrow("fal-native: fal.stream (SSE streaming) is not implemented yet");
-  expect(() => fal.realtime.connect("a/b", { onResult() {} })).toThrow("fal-native: fal.realtime.connect is not implemented yet");
-  await expect(fal.queue.streamStatus("a/b", { requestId: "r" })).rejects.toThrow("not implemented yet");
+test("streaming and realtime are reachable through the singleton and check their arguments", async () => {
+  await expect(fal.stream("a/b", { timeout: -1 })).rejects.toThrow(/fal\.stream: options\.timeout must be/);
+  await expect(fal.queue.streamStatus("a/b", {})).rejects.toThrow(/options\.requestId/);
+  expect(() => fal.realtime.connect("a/b", {})).toThrow(TypeError);
 });
 
 test("isQueueStatus / isCompletedQueueStatus", () => {
