@@ -145,7 +145,7 @@ export function openStream<Input, Output>(
       const handle = ctx.engine.stream(spec, stream.signal, stream.onRecord);
       stream.attach(handle, (record, head) => mapEnd(record, head, spec.request.method, spec.request.url));
     },
-    (error) => stream.failEarly(error),
+    (error) => stream.fail(error),
   );
   return stream;
 }

@@ -193,7 +193,7 @@ export function createFalRendererClient(ipc: IpcRendererLike | FalBridge, option
         (value) => {
           if (!opened) return reject(new Error("fal-native/electron: the stream ended before it opened"));
           // The reply is settled only after every relayed event was delivered (see maybeSettle).
-          if (typeof value?.requestId === "string" && value.requestId) opened.requestId = value.requestId;
+          opened.noteRequestId(value?.requestId);
           opened.finish(value?.done);
         },
         (error) => (opened ? opened.fail(error) : reject(error)),
