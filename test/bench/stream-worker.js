@@ -6,27 +6,12 @@
 "use strict";
 
 const { startMeasurement } = require("./measure");
+const { emulatorUrls, benchClient } = require("./bench-clients");
 
 const [clientName, emulatorUrl, countArg, payloadArg, mode] = process.argv.slice(2);
 const count = Number(countArg);
 const payloadBytes = Number(payloadArg);
-const urls = { run: `${emulatorUrl}/run`, queue: `${emulatorUrl}/queue`, rest: `${emulatorUrl}/rest`, cdn: `${emulatorUrl}/cdn` };
-
-function officialClient() {
-  const { createFalClient } = require("@fal-ai/client");
-  // The official client has no base-URL option; its `fetch` option is the documented way to
-  // point it elsewhere (server-mode streams go through it too).
-  const rewrite = (url) => url.replace("https://fal.run", urls.run).replace("https://rest.fal.ai", urls.rest);
-  return createFalClient({
-    credentials: "bench-key",
-    fetch: (input, init) => fetch(rewrite(typeof input === "string" ? input : input.url), init),
-  });
-}
-
-function nativeClient() {
-  const { createFalClient } = require("fal-native");
-  return createFalClient({ credentials: "bench-key", baseUrls: urls });
-}
+const urls = emulatorUrls(emulatorUrl);
 
 async function consume(stream) {
   let events = 0;
@@ -45,7 +30,7 @@ async function consume(stream) {
 }
 
 async function main() {
-  const client = clientName === "official" ? officialClient() : nativeClient();
+  const client = benchClient(clientName, urls);
   const input = mode === "split" ? { count, payloadBytes, chunkBytes: 5 } : { count, payloadBytes };
   // Warm up connections and code paths; not measured.
   await consume(await client.stream("fal-native/stream-test", { input: { count: 50, payloadBytes } }));

@@ -10,26 +10,18 @@
 const { execFileSync } = require("child_process");
 const path = require("path");
 const { median } = require("./measure");
+const { numberOption, format } = require("./bench-args");
 const { startEmulatorProcess } = require("./emulator-process");
 
-function option(name, fallback) {
-  const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? Number(process.argv[index + 1]) : fallback;
-}
-
-const count = option("count", 10000);
-const payload = option("payload", 64);
-const rounds = option("rounds", 3);
-const iterateCount = option("iterate-count", 300);
+const count = numberOption("count", 10000);
+const payload = numberOption("payload", 64);
+const rounds = numberOption("rounds", 3);
+const iterateCount = numberOption("iterate-count", 300);
 
 function runOnce(client, url, events, mode) {
   const worker = path.join(__dirname, "stream-worker.js");
   const output = execFileSync(process.execPath, [worker, client, url, String(events), String(payload), mode], { encoding: "utf8" });
   return JSON.parse(output.trim().split("\n").pop());
-}
-
-function format(value, digits = 2) {
-  return Number.isFinite(value) ? value.toFixed(digits) : "n/a";
 }
 
 function measure(url, events, mode, roundsToRun) {

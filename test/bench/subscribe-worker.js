@@ -4,31 +4,15 @@
 "use strict";
 
 const { startMeasurement } = require("./measure");
+const { emulatorUrls, benchClient } = require("./bench-clients");
 
 const [clientName, emulatorUrl, countArg, pollArg] = process.argv.slice(2);
 const count = Number(countArg);
 const pollInterval = Number(pollArg);
-const urls = { run: `${emulatorUrl}/run`, queue: `${emulatorUrl}/queue`, rest: `${emulatorUrl}/rest`, cdn: `${emulatorUrl}/cdn` };
-
-function officialClient() {
-  const { createFalClient } = require("@fal-ai/client");
-  // The official client has no base-URL option; its `fetch` option is the documented way to
-  // point it elsewhere.
-  const rewrite = (url) =>
-    url.replace("https://queue.fal.run", urls.queue).replace("https://fal.run", urls.run).replace("https://rest.fal.ai", urls.rest);
-  return createFalClient({
-    credentials: "bench-key",
-    fetch: (input, init) => fetch(rewrite(typeof input === "string" ? input : input.url), init),
-  });
-}
-
-function nativeClient() {
-  const { createFalClient } = require("fal-native");
-  return createFalClient({ credentials: "bench-key", baseUrls: urls });
-}
+const urls = emulatorUrls(emulatorUrl);
 
 async function main() {
-  const client = clientName === "official" ? officialClient() : nativeClient();
+  const client = benchClient(clientName, urls);
   const input = { prompt: "a lighthouse at dusk, benchmark", seed: 7, output_format: "png" };
   // Warm up connections and code paths; not measured.
   await client.subscribe("fal-ai/flux-1/schnell", { input, pollInterval });

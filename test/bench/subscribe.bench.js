@@ -8,25 +8,17 @@
 const { execFileSync } = require("child_process");
 const path = require("path");
 const { median } = require("./measure");
+const { numberOption, format } = require("./bench-args");
 const { startEmulatorProcess } = require("./emulator-process");
 
-function option(name, fallback) {
-  const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? Number(process.argv[index + 1]) : fallback;
-}
-
-const count = option("count", 200);
-const rounds = option("rounds", 3);
-const poll = option("poll", 100);
+const count = numberOption("count", 200);
+const rounds = numberOption("rounds", 3);
+const poll = numberOption("poll", 100);
 
 function runOnce(client, url) {
   const worker = path.join(__dirname, "subscribe-worker.js");
   const output = execFileSync(process.execPath, [worker, client, url, String(count), String(poll)], { encoding: "utf8" });
   return JSON.parse(output.trim().split("\n").pop());
-}
-
-function format(value, digits = 2) {
-  return Number.isFinite(value) ? value.toFixed(digits) : "n/a";
 }
 
 async function main() {

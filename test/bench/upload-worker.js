@@ -6,22 +6,18 @@
 
 const fs = require("fs");
 const { startMeasurement } = require("./measure");
+const { emulatorUrls, benchClient } = require("./bench-clients");
 
 const [clientName, emulatorUrl, file] = process.argv.slice(2);
-const urls = { run: `${emulatorUrl}/run`, queue: `${emulatorUrl}/queue`, rest: `${emulatorUrl}/rest`, cdn: `${emulatorUrl}/cdn` };
+const urls = emulatorUrls(emulatorUrl);
 
 async function upload() {
+  const client = benchClient(clientName, urls);
   if (clientName === "official") {
-    const { createFalClient } = require("@fal-ai/client");
-    const client = createFalClient({
-      credentials: "bench-key",
-      fetch: (input, init) => fetch(String(typeof input === "string" ? input : input.url).replace("https://rest.fal.ai", urls.rest), init),
-    });
     const blob = await fs.openAsBlob(file, { type: "application/octet-stream" });
     return client.storage.upload(blob);
   }
-  const { createFalClient } = require("fal-native");
-  return createFalClient({ credentials: "bench-key", baseUrls: urls }).storage.upload(file);
+  return client.storage.upload(file);
 }
 
 async function main() {

@@ -11,12 +11,8 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const { median } = require("./measure");
+const { option, format } = require("./bench-args");
 const { startEmulatorProcess } = require("./emulator-process");
-
-function option(name, fallback) {
-  const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? process.argv[index + 1] : fallback;
-}
 
 const rounds = Number(option("rounds", 3));
 const sizesMiB = option("sizes", "100,1024").split(",").map(Number);
@@ -46,7 +42,6 @@ async function runOnce(client, file) {
   }
 }
 
-const format = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : "n/a");
 
 async function main() {
   const rows = [];
@@ -63,7 +58,7 @@ async function main() {
     for (const [label, key] of [["wall time (ms)", "wallMs"], ["peak RSS growth (MiB)", "rssGrowthMiB"], ["JS-thread CPU (ms)", "jsCpuMs"]]) {
       const native = median(runs.native.map((r) => r[key]));
       const official = median(runs.official.map((r) => r[key]));
-      rows.push(`| ${mib} MiB | ${label} | ${format(native)} | ${format(official)} | ${format(native / official, 2)} |`);
+      rows.push(`| ${mib} MiB | ${label} | ${format(native, 1)} | ${format(official, 1)} | ${format(native / official, 2)} |`);
     }
   }
   console.log(`\nUpload benchmark: median of ${rounds} rounds (node ${process.version})\n`);
