@@ -78,32 +78,24 @@ uint64_t Client::ReadJobId(const Napi::CallbackInfo& info) {
   return static_cast<uint64_t>(id);
 }
 
+template <typename JobType, typename Spec>
+Napi::Value Client::StartJob(const Napi::CallbackInfo& info, Spec (*readSpec)(const Napi::Value&)) {
+  EnsureOpen(info.Env());
+  uint64_t id = ReadJobId(info);
+  // Read (and validated) before anything is tracked: a bad spec throws and leaves no trace.
+  auto job = std::make_unique<JobType>(id, readSpec(info[1]));
+  dispatcher_->Track(info.Env(), id);
+  loop_->Add(std::move(job));
+  return info.Env().Undefined();
+}
+
 Napi::Value Client::Request(const Napi::CallbackInfo& info) {
-  EnsureOpen(info.Env());
-  uint64_t id = ReadJobId(info);
-  RequestSpec spec = ReadRequestSpec(info[1], "request spec");
-  dispatcher_->Track(info.Env(), id);
-  loop_->Add(std::make_unique<RequestJob>(id, std::move(spec)));
-  return info.Env().Undefined();
+  return StartJob<RequestJob>(info, +[](const Napi::Value& value) { return ReadRequestSpec(value, "request spec"); });
 }
 
-Napi::Value Client::Subscribe(const Napi::CallbackInfo& info) {
-  EnsureOpen(info.Env());
-  uint64_t id = ReadJobId(info);
-  SubscribeSpec spec = ReadSubscribeSpec(info[1]);
-  dispatcher_->Track(info.Env(), id);
-  loop_->Add(std::make_unique<SubscribeJob>(id, std::move(spec)));
-  return info.Env().Undefined();
-}
+Napi::Value Client::Subscribe(const Napi::CallbackInfo& info) { return StartJob<SubscribeJob>(info, &ReadSubscribeSpec); }
 
-Napi::Value Client::Stream(const Napi::CallbackInfo& info) {
-  EnsureOpen(info.Env());
-  uint64_t id = ReadJobId(info);
-  StreamSpec spec = ReadStreamSpec(info[1]);
-  dispatcher_->Track(info.Env(), id);
-  loop_->Add(std::make_unique<StreamJob>(id, std::move(spec)));
-  return info.Env().Undefined();
-}
+Napi::Value Client::Stream(const Napi::CallbackInfo& info) { return StartJob<StreamJob>(info, &ReadStreamSpec); }
 
 Napi::Value Client::Acknowledge(const Napi::CallbackInfo& info) {
   uint64_t id = ReadJobId(info);

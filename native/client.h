@@ -27,6 +27,9 @@ class Client : public Napi::ObjectWrap<Client> {
   Napi::Value Cancel(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
 
+  // Reads the job id and spec, tracks the id and hands the job to the I/O thread.
+  template <typename JobType, typename Spec>
+  Napi::Value StartJob(const Napi::CallbackInfo& info, Spec (*readSpec)(const Napi::Value&));
   uint64_t ReadJobId(const Napi::CallbackInfo& info);
   void EnsureOpen(Napi::Env env) const;
   void Shutdown();

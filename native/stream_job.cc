@@ -20,8 +20,7 @@ bool IsEventStream(const std::string& contentType) {
 }  // namespace
 
 StreamJob::StreamJob(uint64_t id, StreamSpec spec)
-    : Job(id), spec_(std::move(spec)), parser_([this](std::string_view data) { OnEvent(data); }),
-      url_(spec_.request.url) {}
+    : Job(id), spec_(std::move(spec)), parser_([this](std::string_view data) { OnEvent(data); }) {}
 
 void StreamJob::Start(IoLoop& loop) {
   loop_ = &loop;
@@ -142,7 +141,7 @@ Record StreamJob::Failure(const std::string& code, const std::string& message) c
   record.type = Record::Type::Error;
   record.code = code;
   record.message = message;
-  record.url = url_;
+  record.url = spec_.request.url;
   record.attempts = callAttempts;
   return record;
 }

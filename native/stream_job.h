@@ -48,7 +48,6 @@ class StreamJob : public Job {
   std::string scratch_;      // one event's data, padded for simdjson
   bool failed_ = false;      // a final Error record is pending (malformed event, oversized line)
   Record failure_;
-  std::string url_;
 };
 
 }  // namespace falnative
