@@ -48,7 +48,8 @@ function checkStreamOptions(api: string, endpointId: unknown, options: unknown):
 }
 
 /** The stream's end as the official client reports it: HTTP errors become ApiError/ValidationError. */
-function mapEnd(record: FinalRecord, head: NativeResponse | undefined, method: string, url: string): { error?: unknown } {
+function mapEnd(record: FinalRecord, head: NativeResponse | undefined, spec: NativeStreamSpec): { error?: unknown } {
+  const { method, url } = spec.request;
   switch (record.type) {
     case "streamEnd":
       return {};
@@ -56,7 +57,7 @@ function mapEnd(record: FinalRecord, head: NativeResponse | undefined, method: s
       return { error: errorFromResponse(record.response) };
     case "error":
       if (record.code === "FAL_STREAM_IDLE_TIMEOUT") {
-        return { error: idleTimeoutError(record.message, head) };
+        return { error: idleTimeoutError(spec.idleTimeout, head) };
       }
       if (record.code === "FAL_STREAM_BAD_EVENT" || record.code === "FAL_STREAM_EVENT_TOO_LARGE") {
         return {
@@ -74,8 +75,7 @@ function mapEnd(record: FinalRecord, head: NativeResponse | undefined, method: s
   }
 }
 
-function idleTimeoutError(detail: string, head: NativeResponse | undefined): ApiError<undefined> {
-  const ms = Number(/(\d+) ms/.exec(detail)?.[1] ?? 0);
+function idleTimeoutError(ms: number, head: NativeResponse | undefined): ApiError<undefined> {
   // The official client's message (its check never fires, ours does).
   return new ApiError({
     message: `Event stream timed out after ${(ms / 1000).toFixed(0)} seconds with no messages.`,
@@ -143,7 +143,7 @@ export function openStream<Input, Output>(
     (spec) => {
       if (stream.signal.aborted) return;
       const handle = ctx.engine.stream(spec, stream.signal, stream.onRecord);
-      stream.attach(handle, (record, head) => mapEnd(record, head, spec.request.method, spec.request.url));
+      stream.attach(handle, (record, head) => mapEnd(record, head, spec));
     },
     (error) => stream.fail(error),
   );
