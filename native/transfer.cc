@@ -6,7 +6,9 @@
 #include <cstring>
 #include <random>
 
+#include "errno_name.h"
 #include "json.h"
+#include "platform.h"
 
 namespace falnative {
 namespace {
@@ -44,7 +46,7 @@ std::string HeaderValue(const std::string& block, const std::string& name) {
 
 // "ENOENT" for errno 2, as Node names fs errors.
 std::string ErrnoCode(int error) {
-  const char* name = strerrorname_np(error);
+  const char* name = ErrnoName(error);
   return name ? name : "EIO";
 }
 
@@ -110,8 +112,8 @@ Transfer::Transfer(uint64_t jobId, const RequestSpec& spec, const TransferSettin
 
 void Transfer::SetUpBody(const RequestSpec& spec) {
   if (spec.hasBodyFile) {
-    bodyFile_ = std::fopen(spec.bodyFilePath.c_str(), "rb");
-    if (!bodyFile_ || fseeko(bodyFile_, spec.bodyFileOffset, SEEK_SET) != 0) {
+    bodyFile_ = platform::OpenFile(spec.bodyFilePath, "rb");
+    if (!bodyFile_ || platform::SeekFile(bodyFile_, spec.bodyFileOffset) != 0) {
       FailLocally("cannot read " + spec.bodyFilePath, errno);
       return;
     }
@@ -179,7 +181,7 @@ bool Transfer::StartDownloadFile() {
   // leaves a truncated file under the requested name.
   std::random_device random;
   downloadTempPath_ = downloadPath_ + ".fal-native-" + std::to_string(random()) + ".part";
-  downloadFile_ = std::fopen(downloadTempPath_.c_str(), "wb");
+  downloadFile_ = platform::OpenFile(downloadTempPath_, "wb");
   if (!downloadFile_) {
     FailLocally("cannot write " + downloadPath_, errno);
     downloadTempPath_.clear();
@@ -193,7 +195,7 @@ Transfer::~Transfer() {
   if (headerList_) curl_slist_free_all(headerList_);
   if (bodyFile_) std::fclose(bodyFile_);
   if (downloadFile_) std::fclose(downloadFile_);
-  if (!downloadTempPath_.empty() && !downloadCommitted_) std::remove(downloadTempPath_.c_str());
+  if (!downloadTempPath_.empty() && !downloadCommitted_) platform::RemoveFile(downloadTempPath_);
 }
 
 Transfer* Transfer::FromEasy(CURL* easy) {
@@ -270,7 +272,7 @@ HttpResponse Transfer::TakeResponse() {
     if (!downloadFile_ && downloadTempPath_.empty() && !StartDownloadFile()) return response;
     bool flushed = std::fclose(downloadFile_) == 0;
     downloadFile_ = nullptr;
-    if (!flushed || std::rename(downloadTempPath_.c_str(), downloadPath_.c_str()) != 0) {
+    if (!flushed || platform::ReplaceFile(downloadTempPath_, downloadPath_) != 0) {
       FailLocally("writing " + downloadPath_, errno);
       return response;
     }
