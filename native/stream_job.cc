@@ -117,7 +117,7 @@ void StreamJob::OnAcknowledged(IoLoop& loop, int64_t bytes) {
 
 void StreamJob::ArmIdleTimer(IoLoop& loop, Clock::duration delay) {
   double ms = std::chrono::duration<double, std::milli>(delay).count();
-  loop.SetTimer(*this, kIdleTimer, std::max(ms, 1.0));
+  loop.SetTimer(*this, kIdleTimer, (std::max)(ms, 1.0));  // parenthesized: <windows.h> max macro
 }
 
 void StreamJob::OnTimer(IoLoop& loop, int tag) {
