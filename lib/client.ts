@@ -4,6 +4,7 @@ import type { FalClient } from "../types/client";
 import type { Result, RunOptions } from "../types/common";
 import { createConfig } from "./config";
 import { Engine } from "./engine";
+import { ClientNetwork } from "./network/client-network";
 import { buildRunHeaders } from "./headers";
 import { createQueueClient } from "./queue";
 import { createRealtimeClient } from "./realtime";
@@ -18,7 +19,7 @@ import { checkEndpointId, checkOptions, checkOptionTypes, RUN_RULES } from "./va
 export function createFalClient(userConfig: Config = {}): FalClient {
   const config = createConfig(userConfig);
   // The native client behind the engine starts on the first request, not here.
-  const ctx: CallContext = { config, engine: new Engine() };
+  const ctx: CallContext = { config, engine: new Engine(new ClientNetwork(config.network)) };
   const storage = createStorageClient(ctx);
   const queue = createQueueClient(ctx, storage);
   const streaming = createStreamingClient(ctx, storage);

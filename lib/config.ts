@@ -4,6 +4,9 @@ import type { RequestMiddleware, ProxyRuntimeGate } from "../types/middleware";
 import type { ResponseHandler } from "../types/response";
 import type { RetryOptions } from "../types/retry";
 import { withMiddleware, withProxy, shouldProxy } from "./middleware";
+import type { NetworkOptions } from "./network/client-network";
+import { checkProxyOption } from "./network/proxy";
+import { checkCaOption } from "./network/trust-store";
 import { isBrowser } from "./runtime";
 import { describeValue } from "./validate";
 import { validateConfigBaseUrls, type ResolvedBaseUrls } from "./urls";
@@ -15,6 +18,8 @@ export type ResolvedConfig = {
   /** Whether the user gave their own middleware (the subscribe fast path needs none). */
   hasUserMiddleware: boolean;
   proxy: { url: string; when?: ProxyRuntimeGate } | undefined;
+  /** Trust store and HTTP proxy of the native engine (config.ca and config.proxy, checked). */
+  network: NetworkOptions;
   /** Only a user-supplied handler; the default handling is built in (see transport.ts). */
   responseHandler: ResponseHandler<any> | undefined;
   /** The user's retry values only; merged per call by retry.ts. */
@@ -112,6 +117,10 @@ export function createConfig(config: Config = {}): ResolvedConfig {
     baseUrls: validateConfigBaseUrls(config.baseUrls),
     fetch: userFetch,
     suppressLocalCredentialsWarning: config.suppressLocalCredentialsWarning === true,
+    network: {
+      ...(config.ca !== undefined ? { ca: checkCaOption(config.ca) } : {}),
+      proxy: checkProxyOption(config.proxy),
+    },
   };
   if (isBrowser() && !resolved.suppressLocalCredentialsWarning) {
     // Mirrors the official warning; resolving here is only for the check.

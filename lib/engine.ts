@@ -1,7 +1,5 @@
 // The JS side of the native engine: one NativeClient per FalClient, created on first use, with
 // job ids, record dispatch, abort wiring and cleanup. All HTTP goes through here.
-import * as fs from "fs";
-import * as tls from "tls";
 import {
   loadAddon,
   type NativeClient,
@@ -12,6 +10,7 @@ import {
   type NativeSubscribeSpec,
 } from "./native";
 import { abortReason, onAbort } from "./abort";
+import { ClientNetwork } from "./network/client-network";
 
 export type NativeClientFactory = (
   options: NativeClientOptions,
@@ -44,19 +43,9 @@ export function setNativeClientFactory(custom: NativeClientFactory | undefined):
   factory = custom ?? defaultFactory;
 }
 
-/** NODE_EXTRA_CA_CERTS: Node's roots plus the file, since the native TLS stack cannot see Node's. */
-export function nativeClientOptions(): NativeClientOptions {
-  const options: NativeClientOptions = {};
-  const extra = process.env.NODE_EXTRA_CA_CERTS;
-  if (extra) {
-    try {
-      options.caPem = `${tls.rootCertificates.join("\n")}\n${fs.readFileSync(extra, "utf8")}`;
-    } catch (err) {
-      // Node itself only warns and carries on with its default roots; do the same.
-      process.emitWarning(`fal-native: ignoring NODE_EXTRA_CA_CERTS (${(err as Error).message})`);
-    }
-  }
-  return options;
+/** What the native client is created with: the trust store, parsed once natively and shared. */
+export function nativeClientOptions(network: ClientNetwork): NativeClientOptions {
+  return { caPem: network.trust().pem };
 }
 
 const FINAL_TYPES = new Set(["response", "error", "timeout", "streamEnd"]);
@@ -77,14 +66,18 @@ export class Engine {
   private nextId = 0;
   private readonly jobs = new Map<number, Job>();
 
+  constructor(readonly network: ClientNetwork = new ClientNetwork()) {}
+
   /**
    * One HTTP request; resolves with its final record (any status), rejects on abort. With
    * `spec.progress`, `onProgress` sees the "progress" records; if it throws, the request is
    * cancelled and the promise rejects with that error.
    */
   request(spec: NativeRequestSpec, signal?: AbortSignal, onProgress?: (record: TransferProgressRecord) => void): Promise<FinalRecord> {
+    spec.proxy = this.network.proxyFor(spec.url);
     return this.start(
       (native, id) => native.request(id, spec),
+      spec.url,
       signal,
       onProgress && ((record) => {
         if (record.type === "progress") onProgress(record);
@@ -97,7 +90,9 @@ export class Engine {
    * job is cancelled and the promise rejects with that error.
    */
   subscribe(spec: NativeSubscribeSpec, signal: AbortSignal | undefined, onProgress: (record: ProgressRecord) => void): Promise<FinalRecord> {
-    return this.start((native, id) => native.subscribe(id, spec), signal, (record) => {
+    spec.submit.proxy = this.network.proxyFor(spec.submit.url);
+    spec.proxy = this.network.proxyFor(spec.requestsPrefix);
+    return this.start((native, id) => native.subscribe(id, spec), spec.submit.url, signal, (record) => {
       if (record.type === "enqueued" || record.type === "status") onProgress(record);
     });
   }
@@ -108,11 +103,13 @@ export class Engine {
    */
   stream(spec: NativeStreamSpec, signal: AbortSignal | undefined, onRecord: (record: StreamRecord) => void): StreamHandle {
     let jobId = 0;
+    spec.request.proxy = this.network.proxyFor(spec.request.url);
     const finished = this.start(
       (native, id) => {
         jobId = id;
         native.stream(id, spec);
       },
+      spec.request.url,
       signal,
       (record) => onRecord(record as StreamRecord),
     );
@@ -129,7 +126,7 @@ export class Engine {
     if (!this.native) {
       // The callback holds the engine weakly, so the native client never keeps it alive.
       const self = new WeakRef(this);
-      this.native = factory(nativeClientOptions(), (records) => self.deref()?.dispatch(records));
+      this.native = factory(nativeClientOptions(this.network), (records) => self.deref()?.dispatch(records));
       closeOnCollect.register(this, this.native);
     }
     return this.native;
@@ -137,6 +134,7 @@ export class Engine {
 
   private start(
     begin: (native: NativeClient, id: number) => void,
+    url: string,
     signal: AbortSignal | undefined,
     onProgress?: (record: InterimRecord) => void,
   ): Promise<FinalRecord> {
@@ -165,6 +163,7 @@ export class Engine {
       this.jobs.set(id, {
         onRecord: (record) => {
           if (FINAL_TYPES.has(record.type)) {
+            if (record.type === "error") this.explain(record, url);
             finish();
             resolve(record as FinalRecord);
             return;
@@ -184,6 +183,12 @@ export class Engine {
         reject(error);
       }
     });
+  }
+
+  /** Adds what the trust store or proxy settings say about a transport failure to its message. */
+  private explain(record: Extract<NativeRecord, { type: "error" }>, url: string): void {
+    const hint = this.network.explain(record.curlCode, record.url || url);
+    if (hint) record.message = `${record.message} (${hint})`;
   }
 
   private dispatch(records: NativeRecord[]): void {

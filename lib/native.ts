@@ -30,6 +30,8 @@ export interface NativeRequestSpec {
   /** Emit "progress" records (at most every 50 ms, and once at the end) while sending/receiving. */
   progress?: boolean;
   retry: NativeRetryPolicy;
+  /** HTTP(S) proxy URL for this request, "" or unset for a direct connection (set by the engine). */
+  proxy?: string;
 }
 
 /**
@@ -50,6 +52,8 @@ export interface NativeSubscribeSpec {
   timeout: number;
   statusRetry: NativeRetryPolicy;
   resultRetry: NativeRetryPolicy;
+  /** Proxy for the status, result and cancel calls (set by the engine). */
+  proxy?: string;
 }
 
 /**
@@ -133,13 +137,18 @@ export interface NativeClient {
 }
 
 export interface NativeClientOptions {
-  /** PEM bundle to trust instead of the system store (set when NODE_EXTRA_CA_CERTS is used). */
+  /**
+   * Every CA certificate to trust, as PEM text: parsed once per process for each distinct text and
+   * shared by every TLS connection. Unset: the TLS library's own default (only for tests).
+   */
   caPem?: string;
 }
 
 export interface NativeAddon {
   Client: new (options: NativeClientOptions, onRecords: (records: NativeRecord[]) => void) => NativeClient;
   curlVersion: string;
+  /** "bundled": libcurl and OpenSSL compiled in; "system": the host's libcurl. */
+  networkStack: "bundled" | "system";
 }
 
 /** Loads the addon once per JS environment (each worker thread gets its own instance). */

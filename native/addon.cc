@@ -9,6 +9,12 @@
 
 namespace falnative {
 
+#ifdef FAL_NATIVE_BUNDLED_OPENSSL
+constexpr const char* kNetworkStack = "bundled";  // libcurl and OpenSSL compiled in
+#else
+constexpr const char* kNetworkStack = "system";  // the host's libcurl
+#endif
+
 class FalAddon : public Napi::Addon<FalAddon> {
  public:
   FalAddon(Napi::Env env, Napi::Object exports) {
@@ -17,6 +23,7 @@ class FalAddon : public Napi::Addon<FalAddon> {
     DefineAddon(exports, {
                              InstanceValue("Client", Client::Define(env), napi_enumerable),
                              InstanceValue("curlVersion", Napi::String::New(env, curl_version()), napi_enumerable),
+                             InstanceValue("networkStack", Napi::String::New(env, kNetworkStack), napi_enumerable),
                          });
   }
 };

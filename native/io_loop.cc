@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "certificate_errors.h"
 #include "retry.h"
 
 namespace falnative {
@@ -11,7 +12,6 @@ constexpr int kMaxWaitMs = 1000;
 }  // namespace
 
 IoLoop::IoLoop(ClientOptions options, Sink sink) : options_(std::move(options)), sink_(std::move(sink)) {
-  transferSettings_.caPem = &options_.caPem;
   multi_ = curl_multi_init();
   curl_multi_setopt(multi_, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
   thread_ = std::thread([this] { Run(); });
@@ -57,6 +57,13 @@ void IoLoop::Stop() {
 }
 
 void IoLoop::Run() {
+  // Parsing a large bundle takes milliseconds: here, not on the JS thread that made the client.
+  if (!options_.caPem.empty()) {
+    trust_ = TrustStore::ForPem(options_.caPem);
+    transferSettings_.trust = trust_.get();
+    options_.caPem.clear();
+    options_.caPem.shrink_to_fit();
+  }
   while (!stopping_) {
     DrainCommands();
     FireTimers();
@@ -253,6 +260,7 @@ void IoLoop::OnTransferDone(Transfer* transfer, CURLcode code) {
     }
     outcome.curlCode = code;
     outcome.errorText = transfer->ErrorText(code);
+    if (code == CURLE_PEER_FAILED_VERIFICATION) outcome.errorCode = CertificateErrorCode(transfer->easy());
   }
   job.OnCallDone(*this, std::move(outcome));
 }

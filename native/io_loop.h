@@ -75,6 +75,7 @@ class IoLoop {
   int MillisUntilNextTimer() const;
 
   ClientOptions options_;
+  std::shared_ptr<const TrustStore> trust_;  // parsed on the I/O thread before the first transfer
   TransferSettings transferSettings_;
   Sink sink_;
   CURLM* multi_ = nullptr;

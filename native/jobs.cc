@@ -62,6 +62,7 @@ RequestSpec SubscribeJob::QueueCall(const char* method, const std::string& suffi
   call.url = spec_.requestsPrefix + EncodePathSegment(requestId_) + suffix;
   call.headers = spec_.headers;
   call.retry = retry;
+  call.proxy = spec_.proxy;
   return call;
 }
 

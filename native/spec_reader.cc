@@ -1,5 +1,7 @@
 #include "spec_reader.h"
 
+#include <algorithm>
+
 #include <cmath>
 
 namespace falnative {
@@ -18,6 +20,20 @@ std::string ReadString(const Napi::Object& object, const char* key, const std::s
   Napi::Value value = object.Get(key);
   if (!value.IsString()) Fail(object.Env(), where + "." + key, "a string");
   return value.As<Napi::String>().Utf8Value();
+}
+
+// "" when the key is absent.
+std::string ReadOptionalString(const Napi::Object& object, const char* key, const std::string& where) {
+  return object.Get(key).IsUndefined() ? std::string() : ReadString(object, key, where);
+}
+
+// JS checked it already; the native side checks again, as it is the one handing it to curl.
+std::string ReadProxy(const Napi::Object& object, const std::string& where) {
+  std::string proxy = ReadOptionalString(object, "proxy", where);
+  bool scheme = proxy.rfind("http://", 0) == 0 || proxy.rfind("https://", 0) == 0;
+  bool clean = std::none_of(proxy.begin(), proxy.end(), [](unsigned char c) { return c <= 0x20 || c == 0x7f; });
+  if (!proxy.empty() && !(scheme && clean)) Fail(object.Env(), where + ".proxy", "an http:// or https:// URL without spaces or control characters");
+  return proxy;
 }
 
 double ReadNumber(const Napi::Object& object, const char* key, const std::string& where) {
@@ -111,6 +127,7 @@ RequestSpec ReadRequestSpec(const Napi::Value& value, const std::string& where) 
   Napi::Value progress = object.Get("progress");
   if (!progress.IsUndefined()) spec.progress = ReadBool(object, "progress", where);
   spec.retry = ReadRetry(object.Get("retry"), where + ".retry");
+  spec.proxy = ReadProxy(object, where);
   return spec;
 }
 
@@ -127,6 +144,7 @@ SubscribeSpec ReadSubscribeSpec(const Napi::Value& value) {
   spec.timeoutMs = static_cast<int64_t>(ReadNumber(object, "timeout", where));
   spec.statusRetry = ReadRetry(object.Get("statusRetry"), where + ".statusRetry");
   spec.resultRetry = ReadRetry(object.Get("resultRetry"), where + ".resultRetry");
+  spec.proxy = ReadProxy(object, where);
   if (spec.pollIntervalMs < 0) Fail(object.Env(), where + ".pollInterval", "a number >= 0");
   return spec;
 }
@@ -147,12 +165,7 @@ ClientOptions ReadClientOptions(const Napi::Value& value) {
   const std::string where = "client options";
   Napi::Object object = AsObject(value, where);
   ClientOptions options;
-  Napi::Value ca = object.Get("caPem");
-  if (ca.IsString()) {
-    options.caPem = ca.As<Napi::String>().Utf8Value();
-  } else if (!ca.IsUndefined()) {
-    Fail(object.Env(), where + ".caPem", "a string");
-  }
+  options.caPem = ReadOptionalString(object, "caPem", where);
   return options;
 }
 

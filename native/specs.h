@@ -31,12 +31,14 @@ struct RequestSpec {
   std::string downloadTo;  // write a 2xx body to this file instead of memory
   bool progress = false;
   RetryPolicy retry;
+  std::string proxy;  // proxy URL chosen by JS for this request; empty: direct
 };
 
 struct SubscribeSpec {
   RequestSpec submit;
   std::string requestsPrefix;        // ".../<owner>/<alias>/requests/"
   std::vector<std::string> headers;  // for status, result and cancel
+  std::string proxy;                 // for status, result and cancel
   bool logs = false;
   int64_t pollIntervalMs = 500;
   bool statusUpdates = false;
@@ -54,7 +56,7 @@ struct StreamSpec {
 };
 
 struct ClientOptions {
-  std::string caPem;  // empty: the system trust store
+  std::string caPem;  // every trusted CA certificate (Node's store); empty: the TLS library's default
 };
 
 }  // namespace falnative

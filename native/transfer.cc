@@ -90,10 +90,11 @@ Transfer::Transfer(uint64_t jobId, const RequestSpec& spec, const TransferSettin
   curl_easy_setopt(easy_, CURLOPT_WRITEDATA, this);
   curl_easy_setopt(easy_, CURLOPT_HEADERFUNCTION, &Transfer::OnHeader);
   curl_easy_setopt(easy_, CURLOPT_HEADERDATA, this);
-  if (settings.caPem && !settings.caPem->empty()) {
-    curl_blob blob{const_cast<char*>(settings.caPem->data()), settings.caPem->size(), CURL_BLOB_NOCOPY};
-    curl_easy_setopt(easy_, CURLOPT_CAINFO_BLOB, &blob);
-  }
+  if (settings.trust) settings.trust->ApplyTo(easy_);
+  // JS decides the proxy of every request (lib/network/proxy.ts). An empty CURLOPT_PROXY and
+  // CURLOPT_NOPROXY keep curl from reading the proxy environment variables with rules of its own.
+  curl_easy_setopt(easy_, CURLOPT_PROXY, spec.proxy.c_str());
+  curl_easy_setopt(easy_, CURLOPT_NOPROXY, "");
 
   for (const auto& line : spec.headers) headerList_ = curl_slist_append(headerList_, line.c_str());
   // curl would otherwise wait for "100 Continue" before larger bodies; fetch never does.

@@ -13,11 +13,12 @@
 
 #include "records.h"
 #include "specs.h"
+#include "trust_store.h"
 
 namespace falnative {
 
 struct TransferSettings {
-  const std::string* caPem = nullptr;  // shared trust bundle, empty for the system store
+  const TrustStore* trust = nullptr;  // the client's CA certificates; null: the TLS library's default
 };
 
 // Called on the I/O thread with (sent, sendTotal, received, receiveTotal), throttled.

@@ -53,4 +53,16 @@ export type Config = {
   retry?: Partial<RetryOptions>;
   /** fal-native addition: base URL overrides (see BaseUrls). */
   baseUrls?: BaseUrls;
+  /**
+   * fal-native addition: the CA certificates to trust (PEM text or bytes, or a list of them), as
+   * Node's `tls` `ca` option: they replace the default trust store (Node's bundled roots,
+   * NODE_EXTRA_CA_CERTS and, under --use-system-ca, the system store).
+   */
+  ca?: string | Uint8Array | ReadonlyArray<string | Uint8Array>;
+  /**
+   * fal-native addition: an HTTP(S) proxy URL for every request (NO_PROXY still applies), or
+   * `false` to ignore HTTP_PROXY / HTTPS_PROXY. Unset: those variables decide, as under Node's
+   * NODE_USE_ENV_PROXY=1. Not to be confused with `proxyUrl`, fal's server-side proxy route.
+   */
+  proxy?: string | false;
 };

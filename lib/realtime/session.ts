@@ -141,7 +141,7 @@ export class RealtimeSession {
         maxBuffering: this.options.maxBuffering,
         path: this.options.path,
       });
-      socket = new WebSocket(url, { handshakeTimeout: HANDSHAKE_TIMEOUT_MS });
+      socket = new WebSocket(url, { handshakeTimeout: HANDSHAKE_TIMEOUT_MS, ...this.ctx.engine.network.webSocketOptions(url) });
     } catch (error) {
       this.reset();
       this.fail(new ApiError({ message: `Cannot open the realtime connection: ${(error as Error).message}`, status: 500 }));

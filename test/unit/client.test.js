@@ -4,7 +4,7 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const { createFalClient, ApiError, ValidationError, TransportError, isRetryableError } = require("../../dist/lib/index");
-const { nativeClientOptions } = require("../../dist/lib/engine");
+const { nodeTrustStore } = require("../../dist/lib/network/trust-store");
 const { installFake, uninstallFake, response, transportFailure, headerPairs, header, tick } = require("./fake-native");
 const pkg = require("../../package.json");
 
@@ -312,31 +312,16 @@ describe("abort", () => {
 });
 
 describe("native client lifecycle", () => {
-  test("created lazily, once per client, with no CA override unless NODE_EXTRA_CA_CERTS is set", async () => {
+  test("created lazily, once per client, with Node's trust store (parsed natively once)", async () => {
     const fakes = installFake(() => response(200, {}));
     const fal = createFalClient({ credentials: "k" });
     expect(fakes).toHaveLength(0);
     await fal.run("a/b", {});
     await fal.queue.status("a/b", { requestId: "r" });
     expect(fakes).toHaveLength(1);
-    expect(fakes[0].options).toEqual({});
+    expect(fakes[0].options).toEqual({ caPem: nodeTrustStore().pem });
     await createFalClient().run("a/b", {});
     expect(fakes).toHaveLength(2);
-  });
-
-  test("NODE_EXTRA_CA_CERTS: Node's roots plus the file", () => {
-    const file = path.join(os.tmpdir(), `fal-native-ca-${process.pid}.pem`);
-    fs.writeFileSync(file, "-----BEGIN CERTIFICATE-----\nEXTRA\n-----END CERTIFICATE-----\n");
-    try {
-      process.env.NODE_EXTRA_CA_CERTS = file;
-      const { caPem } = nativeClientOptions();
-      expect(caPem).toContain(require("tls").rootCertificates[0]);
-      expect(caPem.endsWith("EXTRA\n-----END CERTIFICATE-----\n")).toBe(true);
-    } finally {
-      fs.unlinkSync(file);
-    }
-    delete process.env.NODE_EXTRA_CA_CERTS;
-    expect(nativeClientOptions().caPem).toBeUndefined();
   });
 
   test("an addon that cannot load rejects the call instead of throwing", async () => {

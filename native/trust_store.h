@@ -1,0 +1,44 @@
+// The CA certificates a client trusts (Node's store, or config.ca), parsed once per distinct PEM
+// text for the whole process and shared by every connection of every client. Re-parsing a
+// 440 KB bundle for each TLS connection is what made NODE_EXTRA_CA_CERTS cost ~20 ms a handshake.
+#pragma once
+
+#include <curl/curl.h>
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#ifdef FAL_NATIVE_BUNDLED_OPENSSL
+#include <openssl/x509.h>
+#endif
+
+namespace falnative {
+
+class TrustStore {
+ public:
+  // The store for `pem`, parsed on first request and reused while any client holds it. Any thread.
+  static std::shared_ptr<const TrustStore> ForPem(const std::string& pem);
+
+  explicit TrustStore(const std::string& pem);
+  ~TrustStore();
+  TrustStore(const TrustStore&) = delete;
+  TrustStore& operator=(const TrustStore&) = delete;
+
+  // Makes `easy` verify servers (and an HTTPS proxy) against this store and nothing else.
+  void ApplyTo(CURL* easy) const;
+  size_t certificateCount() const { return count_; }
+
+ private:
+  size_t count_ = 0;
+#ifdef FAL_NATIVE_BUNDLED_OPENSSL
+  // curl calls this for each new TLS connection, before the handshake.
+  static CURLcode InstallOnContext(CURL* easy, void* sslContext, void* self);
+  X509_STORE* store_ = nullptr;
+#else
+  // The host's libcurl gives no way to share a parsed store: it takes the PEM per transfer.
+  std::string pem_;
+#endif
+};
+
+}  // namespace falnative
