@@ -5,6 +5,7 @@
 //   node native/tools/build-deps.js --arch x64,arm64     build (or reuse) and print the prefixes
 //   node native/tools/build-deps.js --fetch-only          only download and verify the sources
 //   node native/tools/build-deps.js --print-sha256        hashes of the cached tarballs (for bumps)
+//   node native/tools/build-deps.js --check-sources       exit 0 when all sources are cached
 //
 // 1. Sources: the upstream .orig tarballs named in native/deps/pins.json, fetched with
 //    `apt-get source --download-only` (needs the deb-src entries .ci/setup.sh adds) into
@@ -55,6 +56,15 @@ function sha256File(file) {
 
 function run(command, args, options = {}) {
   return spawnSync(command, args, { encoding: "utf8", ...options });
+}
+
+/** Whether every pinned tarball (and what verifies it) is cached with the right SHA-256. */
+function sourcesCached() {
+  const srcDir = path.join(cacheDir(), "src");
+  return Object.values(readPins()).every((pin) => {
+    const files = [pin.tarball, ...(pin.signature === "gpgv" ? [`${pin.tarball}.asc`, pin.keyFrom] : [])];
+    return files.every((f) => fs.existsSync(path.join(srcDir, f))) && sha256File(path.join(srcDir, pin.tarball)) === pin.sha256;
+  });
 }
 
 /** Downloads one package's source files unless its tarball is already cached and intact. */
@@ -131,7 +141,8 @@ function buildKey(arch) {
   const spec = ARCHES[arch];
   const hash = crypto.createHash("sha256");
   hash.update(`arch=${arch}\n`);
-  for (const file of [PINS_FILE, path.join(DEPS_DIR, "CMakeLists.txt"), __filename, spec.toolchain].filter(Boolean)) {
+  hash.update(JSON.stringify(spec));
+  for (const file of [PINS_FILE, path.join(DEPS_DIR, "CMakeLists.txt"), spec.toolchain].filter(Boolean)) {
     hash.update(`${path.basename(file)}\n`).update(fs.readFileSync(file));
   }
   const cc = run(spec.cc, ["--version"]);
@@ -171,8 +182,13 @@ function ensureDeps(arch, { jobs } = {}) {
     const sources = fetchSources();
     const started = Date.now();
     const work = path.join(cacheDir(), "work", `linux-${arch}-${key}`);
-    fs.rmSync(work, { recursive: true, force: true });
-    fs.rmSync(cached, { recursive: true, force: true });
+    // Leftovers of earlier (failed or superseded) builds for this arch go first.
+    for (const dir of ["work", "prefix"]) {
+      const parent = path.join(cacheDir(), dir);
+      for (const entry of fs.existsSync(parent) ? fs.readdirSync(parent) : []) {
+        if (entry.startsWith(`linux-${arch}-`)) fs.rmSync(path.join(parent, entry), { recursive: true, force: true });
+      }
+    }
     fs.mkdirSync(work, { recursive: true });
     log(`building zlib, OpenSSL, nghttp2, curl for linux-${arch} in ${work} (a few minutes, once)`);
     const args = ["-S", DEPS_DIR, "-B", work, `-DFAL_DEPS_PREFIX=${cached}`, `-DFAL_OPENSSL_TARGET=${ARCHES[arch].openssl}`];
@@ -223,6 +239,7 @@ function main(argv) {
     else if (arg.startsWith("--arch=")) options.arch = arg.slice("--arch=".length);
     else if (arg === "--fetch-only") options.fetchOnly = true;
     else if (arg === "--print-sha256") options.printSha = true;
+    else if (arg === "--check-sources") options.checkSources = true;
     else throw new DepsError(`unknown argument ${arg}`);
   }
   if (options.printSha) {
@@ -233,6 +250,10 @@ function main(argv) {
     }
     return;
   }
+  if (options.checkSources) {
+    // Exit status only: 0 when nothing needs downloading (.ci/setup.sh then skips apt-get update).
+    process.exit(sourcesCached() ? 0 : 1);
+  }
   if (options.fetchOnly) {
     fetchSources();
     return;
@@ -240,7 +261,7 @@ function main(argv) {
   for (const arch of parseArches(options.arch)) console.log(ensureDeps(arch));
 }
 
-module.exports = { ensureDeps, fetchSources, parseArches, DepsError, ARCHES };
+module.exports = { ensureDeps, fetchSources, buildKey, parseArches, DepsError, ARCHES };
 
 if (require.main === module) {
   try {
