@@ -39,4 +39,23 @@ async function nodeBinary(version, arch = "x64") {
   return path.join(dir, "bin", "node");
 }
 
-module.exports = { NODE_VERSIONS, ARM64_NODE_VERSION, nodeBinary };
+/** Debian's arm64 C/C++ runtime (libc6-arm64-cross, libstdc++6-arm64-cross): qemu's -L sysroot. */
+const ARM64_SYSROOT = "/usr/aarch64-linux-gnu";
+const QEMU_AARCH64 = "/usr/bin/qemu-aarch64-static";
+
+/**
+ * [command, args] that run an arm64 `node` on this x64 machine: always through qemu-aarch64-static
+ * explicitly (works whether or not binfmt_misc is registered), with -L pointing the dynamic loader
+ * and libraries at the cross sysroot. Throws with the fix when a piece is missing.
+ */
+function arm64NodeCommand(node) {
+  const missing = [];
+  if (!fs.existsSync(QEMU_AARCH64)) missing.push(`${QEMU_AARCH64} (qemu-user-static)`);
+  for (const lib of ["lib/ld-linux-aarch64.so.1", "lib/libc.so.6", "lib/libstdc++.so.6", "lib/libgcc_s.so.1"]) {
+    if (!fs.existsSync(path.join(ARM64_SYSROOT, lib))) missing.push(`${ARM64_SYSROOT}/${lib}`);
+  }
+  if (missing.length > 0) throw new Error(`cannot run arm64 node, missing: ${missing.join(", ")}; run test/environments/prepare.sh`);
+  return [QEMU_AARCH64, ["-L", ARM64_SYSROOT, node]];
+}
+
+module.exports = { NODE_VERSIONS, ARM64_NODE_VERSION, ARM64_SYSROOT, nodeBinary, arm64NodeCommand };
