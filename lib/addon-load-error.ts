@@ -74,9 +74,12 @@ function buildFromSourceSteps(packageRoot: string): string[] {
     return ["npm run setup        (Debian/Ubuntu: installs the build tools, then builds)", "npm run build"];
   }
   return [
-    "sudo apt-get install -y cmake g++ make libcurl4-openssl-dev   (elsewhere: cmake, a C++17 compiler, libcurl headers)",
     "npm install --save-dev cmake-js node-addon-api @nozbe/simdjson@3.9.4   (in your project)",
-    `npm run build:native --prefix "${packageRoot}"`,
+    "then, against this system's libcurl (any OS; needs cmake, a C++17 compiler and libcurl's headers,",
+    "e.g. sudo apt-get install -y cmake g++ make libcurl4-openssl-dev):",
+    `  npm run build:native:system --prefix "${packageRoot}"`,
+    "or, with libcurl and OpenSSL compiled in as in the prebuilt binaries (Debian/Ubuntu, as root):",
+    `  npm run build:native --prefix "${packageRoot}"`,
   ];
 }
 

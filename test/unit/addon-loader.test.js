@@ -64,17 +64,17 @@ describe("fix-it message from real load failures", () => {
   test("a library the binary needs is missing: names it, says to install it, and how to build from source", () => {
     const broken = path.join(dir, "needs-missing-lib.node");
     const bytes = fs.readFileSync(BUILT);
-    const needed = Buffer.from("libcurl.so.4\0");
+    const needed = Buffer.from("libstdc++.so.6\0");
     const at = bytes.indexOf(needed);
     expect(at).toBeGreaterThan(0);
-    Buffer.from("libcurq.so.4\0").copy(bytes, at); // same length: the ELF stays valid
+    Buffer.from("libstdq++.so.6\0").copy(bytes, at); // same length: the ELF stays valid
     fs.writeFileSync(broken, bytes);
 
     const message = failureOf([path.join(dir, "absent.node"), broken]);
     expect(message).toContain(`${path.join(dir, "absent.node")}: not there`);
-    expect(message).toContain(`${broken}: needs the shared library libcurq.so.4, which is not installed`);
+    expect(message).toContain(`${broken}: needs the shared library libstdq++.so.6, which is not installed`);
     expect(message).toContain("cannot open shared object file");
-    expect(message).toContain("Install the package that provides libcurq.so.4:");
+    expect(message).toContain("Install the package that provides libstdq++.so.6:");
     expect(message).toContain("Or build the addon from source:");
     expect(message).toContain("npm run setup"); // this checkout is not inside node_modules
   });
