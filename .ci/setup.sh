@@ -97,4 +97,17 @@ if [ "$NETWORK" != "system" ]; then
   echo "setup: building the prebuilt binaries for the npm tarball"
   npm run build:prebuild -- --arch x64,arm64
 fi
+
+# What `npm test` needs beyond the build: the slim-container, Node-version and arm64 tests'
+# tools and caches (debootstrap, qemu, Node binaries from npm), and MinGW for the Windows
+# compile check. FAL_NATIVE_SKIP_TEST_TOOLS=1 leaves them out (building only).
+if [ "${FAL_NATIVE_SKIP_TEST_TOOLS:-}" != "1" ]; then
+  if ! dpkg -s g++-mingw-w64-x86-64 >/dev/null 2>&1; then
+    need_root "install g++-mingw-w64-x86-64"
+    echo "setup: installing g++-mingw-w64-x86-64 (the Windows compile check)"
+    [ -n "$apt_updated" ] || $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends g++-mingw-w64-x86-64 >/dev/null
+  fi
+  bash test/environments/prepare.sh
+fi
 echo "setup: done"
