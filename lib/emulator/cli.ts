@@ -3,18 +3,27 @@
 //
 //   fal-native-emulator [--port N] [--host H] [--key K] [--queue-ms N] [--step-ms N]
 //                       [--steps N] [--runners N] [--quiet]
+//                       [--tls [--ca-file F | --cert-dir D] [--tls-hostnames a,b]]
 //
 // Prints `fal emulator listening on <url>` (scripts can wait for that line) followed by
-// `export FAL_..._URL=...` lines, then serves until SIGINT/SIGTERM.
+// `export FAL_..._URL=...` lines and, with --tls, `export NODE_EXTRA_CA_CERTS=<CA file>` (all in
+// one write), then serves until SIGINT/SIGTERM. --ca-file, --cert-dir and --tls-hostnames imply
+// --tls; a CA file the emulator named itself is removed when it stops.
 
+import type { EmulatorTlsOptions } from "./certificates";
 import { startEmulator, type EmulatorOptions } from "./index";
 
 const USAGE =
-  "usage: fal-native-emulator [--port N] [--host H] [--key K] [--queue-ms N] [--step-ms N] [--steps N] [--runners N] [--quiet]";
+  "usage: fal-native-emulator [--port N] [--host H] [--key K] [--queue-ms N] [--step-ms N] [--steps N] [--runners N] [--quiet]\n" +
+  "                           [--tls [--ca-file F | --cert-dir D] [--tls-hostnames a,b]]";
 
 function parseArgs(argv: string[]): EmulatorOptions {
   const options: EmulatorOptions = { timing: {} };
   const timing = options.timing as NonNullable<EmulatorOptions["timing"]>;
+  const tls = (): EmulatorTlsOptions => {
+    if (typeof options.tls !== "object") options.tls = {};
+    return options.tls;
+  };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const takeValue = (): string => {
@@ -36,6 +45,10 @@ function parseArgs(argv: string[]): EmulatorOptions {
       case "--steps": timing.steps = takeNumber(); break;
       case "--runners": timing.runners = takeNumber(); break;
       case "--quiet": options.quiet = true; break;
+      case "--tls": tls(); break;
+      case "--ca-file": tls().caFile = takeValue(); break;
+      case "--cert-dir": tls().certDir = takeValue(); break;
+      case "--tls-hostnames": tls().hostnames = takeValue().split(",").filter((name) => name !== ""); break;
       case "-h":
       case "--help":
         process.stdout.write(`${USAGE}\n`);
@@ -56,6 +69,7 @@ async function main(): Promise<void> {
   const emulator = await startEmulator(parseArgs(process.argv.slice(2)));
   const lines = [`fal emulator listening on ${emulator.url}`];
   for (const [name, value] of Object.entries(emulator.env)) lines.push(`export ${name}=${value}`);
+  if (emulator.caFile !== undefined) lines.push(`export NODE_EXTRA_CA_CERTS=${emulator.caFile}`);
   process.stdout.write(`${lines.join("\n")}\n`);
 
   let stopping = false;

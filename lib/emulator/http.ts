@@ -1,12 +1,16 @@
 // Request context and response helpers shared by every route.
 
 import { randomUUID } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
 import { STATUS_CODES } from "node:http";
+import type { RequestStream, ResponseStream, Wire } from "./wire";
 
 export interface Ctx {
-  req: IncomingMessage;
-  res: ServerResponse;
+  /** The request body (HTTP/1.1 IncomingMessage or HTTP/2 compat request; see wire.ts). */
+  req: RequestStream;
+  /** The response body; its status line and headers are written through `wire`. */
+  res: ResponseStream;
+  /** What differs between HTTP/1.1 and HTTP/2 (wire.ts): writeHead, noDelay, cut, scheme, port. */
+  wire: Wire;
   method: string;
   /** Path without query, e.g. "/queue/fal-ai/flux-pro/requests/<id>/status/". */
   path: string;
@@ -16,7 +20,7 @@ export interface Ctx {
   /** Lower-cased header names; repeated headers joined with ", ". */
   headers: Record<string, string>;
   body: Buffer;
-  /** Origin as the client addressed us, e.g. "http://127.0.0.1:43123". */
+  /** Origin as the client addressed us, e.g. "http://127.0.0.1:43123" (https:// with TLS). */
   origin: string;
   /**
    * Value of the x-fal-request-id response header. A fresh id by default; routes about a
@@ -35,7 +39,7 @@ export function reasonPhrase(status: number): string {
   return STATUS_CODES[status] ?? EXTRA_REASONS[status] ?? "Unknown";
 }
 
-function canWrite(res: ServerResponse): boolean {
+function canWrite(res: ResponseStream): boolean {
   return !res.headersSent && !res.writableEnded && !res.destroyed;
 }
 
@@ -52,7 +56,7 @@ export function replyBytes(
   headers: Record<string, string> = {},
 ): void {
   if (!canWrite(ctx.res)) return;
-  ctx.res.writeHead(status, reasonPhrase(status), {
+  ctx.wire.writeHead(status, reasonPhrase(status), {
     "content-type": contentType,
     "content-length": String(bytes.length),
     "x-fal-request-id": ctx.requestId,
@@ -80,7 +84,7 @@ export type BodyRead = { ok: true; body: Buffer } | { ok: false; reason: "too-la
  * Read the whole body, up to `limit` bytes. Past the limit the rest is drained and discarded so
  * the client finishes sending and can read the 413 (closing early would show up as ECONNRESET).
  */
-export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<BodyRead> {
+export function readBody(req: RequestStream, limit = MAX_BODY_BYTES): Promise<BodyRead> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -110,7 +114,7 @@ export type ChunksRead =
  * Read a body as the chunks Node hands us (no per-chunk concatenation), calling `onChunk` for
  * each so callers can hash while reading. Past `limit` the rest is drained, as in readBody.
  */
-export function readChunks(req: IncomingMessage, limit = MAX_UPLOAD_BYTES, onChunk?: (chunk: Buffer) => void): Promise<ChunksRead> {
+export function readChunks(req: RequestStream, limit = MAX_UPLOAD_BYTES, onChunk?: (chunk: Buffer) => void): Promise<ChunksRead> {
   return new Promise((resolve) => {
     let chunks: Buffer[] = [];
     let size = 0;
@@ -142,7 +146,7 @@ export async function replyChunks(
 ): Promise<void> {
   const res = ctx.res;
   if (!canWrite(res)) return;
-  res.writeHead(status, reasonPhrase(status), {
+  ctx.wire.writeHead(status, reasonPhrase(status), {
     "content-type": contentType,
     "content-length": String(size),
     "x-fal-request-id": ctx.requestId,

@@ -11,18 +11,21 @@
 // unfinished uploads) -> queue.ts (request state machine) -> inference.ts (the fake
 // model) -> images.ts / files.ts (pictures and their storage). Models: models.ts; validation:
 // validate.ts. SSE: stream-routes.ts (run /stream) and status-stream.ts, both writing through sse.ts
-// (back-pressure, per-stream stats in stream-stats.ts).
+// (back-pressure, per-stream stats in stream-stats.ts). HTTPS + HTTP/2: server.ts with
+// certificates.ts (the CA and server certificate) and wire.ts (HTTP/1.1 vs HTTP/2 responses).
 
+import { prepareTls, type TlsMaterial } from "./certificates";
 import { FileStore } from "./files";
 import { JobQueue } from "./queue";
 import { route } from "./routes";
 import { startServer } from "./server";
 import { StreamRegistry } from "./stream-stats";
-import type { Emulator, EmulatorOptions, RecordedRequest, ResolvedTiming, StoredFileInfo } from "./types";
+import type { ConnectionStats, Emulator, EmulatorOptions, RecordedRequest, ResolvedTiming, StoredFileInfo } from "./types";
 import { streamsUploadBody } from "./upload-routes";
 import { UploadStore } from "./uploads";
 
-export type { Emulator, EmulatorOptions, EmulatorTiming, RecordedRequest, StoredFileInfo, StreamStats } from "./types";
+export type { ConnectionStats, Emulator, EmulatorOptions, EmulatorTiming, RecordedRequest, StoredFileInfo, StreamStats } from "./types";
+export type { EmulatorTlsOptions } from "./certificates";
 export { STREAM_TEST_ENDPOINT } from "./stream-test-model";
 export { MODELS } from "./models";
 export { SCENARIOS, SCENARIO_HEADER, STORAGE_SCENARIOS, type Scenario, type StorageScenario } from "./scenarios";
@@ -45,8 +48,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const requests: RecordedRequest[] = [];
   const uploads = new UploadStore();
   const streams = new StreamRegistry();
-  const state = { queue, files, uploads, apiKey: options.apiKey, timing, streams };
+  const connections: ConnectionStats = { accepted: 0, tlsFailures: 0, protocols: {} };
+  const state = { queue, files, uploads, apiKey: options.apiKey, timing, streams, connections };
 
+  const tls: TlsMaterial | undefined = options.tls ? await prepareTls(options.tls === true ? {} : options.tls) : undefined;
   const server = await startServer({
     host: options.host ?? "127.0.0.1",
     port: options.port ?? 0,
@@ -55,6 +60,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     recorded: requests,
     maxRecorded: options.maxRecordedRequests ?? 10_000,
     log: options.quiet ? undefined : (line) => process.stderr.write(`[fal-emulator] ${line}\n`),
+    connections,
+    tls,
+  }).catch(async (error: unknown) => {
+    queue.dispose();
+    await tls?.dispose();
+    throw error;
   });
 
   const urls = {
@@ -78,11 +89,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     env,
     requests,
     streams: streams.list,
+    connections,
+    caPem: tls?.caPem,
+    caFile: tls?.caFile,
     storedFile: (fileUrl) => storedFile(files, fileUrl),
     close() {
       closing ??= (async () => {
         queue.dispose();
         await server.close();
+        await tls?.dispose();
         uploads.clear();
         files.clear();
       })();

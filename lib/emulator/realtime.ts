@@ -62,7 +62,7 @@ export function handleRealtimeUpgrade(ctx: Ctx, state: EmulatorState): void {
 
   const upgrade = takeUpgrade(ctx);
   if (!upgrade) return;
-  socketServer(state).handleUpgrade(ctx.req, upgrade.socket, upgrade.head, (ws) => {
+  socketServer(state).handleUpgrade(upgrade.req, upgrade.socket, upgrade.head, (ws) => {
     if (!tokenOk) {
       RealtimeSocketSession.refuse(ws);
       return;

@@ -9,7 +9,9 @@
 //   <url>/cdn/...    v3.fal.media    file downloads              (cdn-routes.ts)
 //   <url>/cdn-upload/...  presigned upload URLs, no auth     (upload-routes.ts; handed out as
 //                    http://localhost:<port>/... so they are on another host than the REST routes)
-//   <url>/           health check, no auth: {"status":"ok","models":[...]}
+//   <url>/           health check, no auth: {"status":"ok","models":[...],"connections":{...}}
+//                    (connections: accepted TCP connections, failed TLS handshakes and
+//                    connections by protocol, "h2" / "http/1.1"; benchmarks read them)
 //
 // run, queue and rest require `Authorization: Key <k>` (or `Bearer <t>`); see auth.ts. Run routes
 // also accept a temporary token from POST <rest>/tokens/ as ?fal_jwt_token= (tokens.ts).
@@ -68,7 +70,7 @@ export async function route(ctx: Ctx, state: EmulatorState): Promise<void> {
   if (isUpgrade(ctx)) return handleRealtimeUpgrade(ctx, state);
 
   if (host === undefined) {
-    replyJson(ctx, 200, { status: "ok", emulator: "fal-native", models: MODELS.map((m) => m.id) });
+    replyJson(ctx, 200, { status: "ok", emulator: "fal-native", models: MODELS.map((m) => m.id), connections: state.connections });
     return;
   }
   if (host === "cdn") return handleCdn(ctx, rest, state);

@@ -8,8 +8,8 @@
 // `chunkDelayMs`), with Nagle off, so pieces reach the client in separate TCP reads. Pieces
 // ignore event and UTF-8 character boundaries on purpose.
 
-import type { ServerResponse } from "node:http";
 import { reasonPhrase, type Ctx } from "./http";
+import type { ResponseStream, Wire } from "./wire";
 import type { StreamStats } from "./types";
 
 export interface SseOptions {
@@ -27,7 +27,8 @@ export interface SseEvent {
 }
 
 export class SseWriter {
-  private readonly res: ServerResponse;
+  private readonly res: ResponseStream;
+  private readonly wire: Wire;
   /** Bytes waiting for a full piece when chunking. */
   private carry: Buffer = Buffer.alloc(0);
   private closeWaiters = new Set<() => void>();
@@ -39,6 +40,7 @@ export class SseWriter {
     private readonly options: SseOptions = {},
   ) {
     this.res = ctx.res;
+    this.wire = ctx.wire;
     this.res.on("close", () => {
       if (!this.ended && !this.res.writableFinished) this.stats.clientClosed = true;
       for (const wake of [...this.closeWaiters]) wake();
@@ -50,8 +52,8 @@ export class SseWriter {
   open(requestId: string, headers: Record<string, string> = {}): void {
     if (this.res.headersSent || this.res.destroyed) return;
     // Small pieces must leave at once rather than wait for an ACK (Nagle).
-    this.res.socket?.setNoDelay(true);
-    this.res.writeHead(200, reasonPhrase(200), {
+    this.wire.noDelay();
+    this.wire.writeHead(200, reasonPhrase(200), {
       "content-type": "text/event-stream; charset=utf-8",
       "cache-control": "no-cache",
       "x-fal-request-id": requestId,
@@ -59,7 +61,7 @@ export class SseWriter {
     });
     // Headers go out now, not with the first event: a client sees the stream open (and its
     // request id) even if the first event is a while away.
-    this.res.flushHeaders();
+    this.wire.flushHeaders();
     this.stats.startedAt = Date.now();
   }
 
@@ -100,19 +102,16 @@ export class SseWriter {
     this.res.end();
   }
 
-  /** Ends the response abruptly (no terminating chunk), as a crashed app's connection would. */
+  /**
+   * Ends the response abruptly (no terminating chunk), as a crashed app's connection would: the
+   * connection is cut on HTTP/1.1, the stream reset on HTTP/2 (wire.ts).
+   */
   async drop(): Promise<void> {
     await this.flush();
     if (!this.writable) return;
     this.ended = true;
     this.stats.finished = true;
-    // Let what was written leave Node's buffers first (bounded: the client may not be reading).
-    const socket = this.res.socket;
-    for (let waited = 0; socket && socket.writableLength > 0 && waited < 1000; waited += 5) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    socket?.destroy();
-    this.res.destroy();
+    await this.wire.cut();
   }
 
   /** Sleeps, but wakes early (resolving false) when the client goes away. */

@@ -3,7 +3,7 @@
 import type { FileStore } from "./files";
 import type { JobQueue } from "./queue";
 import type { StreamRegistry } from "./stream-stats";
-import type { ResolvedTiming } from "./types";
+import type { ConnectionStats, ResolvedTiming } from "./types";
 import type { UploadStore } from "./uploads";
 
 export interface EmulatorState {
@@ -17,4 +17,6 @@ export interface EmulatorState {
   timing: ResolvedTiming;
   /** Stats of every SSE response (Emulator.streams). */
   streams: StreamRegistry;
+  /** Connections accepted, by protocol (the health check shows them). */
+  connections: ConnectionStats;
 }

@@ -3,7 +3,7 @@
 //   POST /rest/storage/upload/initiate?storage_type=fal-cdn-v3            (also gcs)
 //   POST /rest/storage/upload/initiate-multipart?storage_type=fal-cdn-v3
 //     body {"content_type": "...", "file_name": "..."}, optional X-Fal-Object-Lifecycle: {json}
-//     -> 200 {"upload_url": "http://localhost:<port>/cdn-upload/<token>?signature=<s>",
+//     -> 200 {"upload_url": "http://localhost:<port>/cdn-upload/<token>?signature=<s>", (https:// with TLS)
 //             "file_url":   "<origin>/cdn/files/<unique>/<file_name>"}
 //
 // The upload_url deliberately names host "localhost" while the REST routes are addressed as
@@ -56,9 +56,9 @@ export function handleStorage(ctx: Ctx, segments: string[], state: EmulatorState
     lifecycle: lifecycle.value,
     scenarios: scenarios.scenarios,
   }, ctx.origin);
-  const port = ctx.req.socket.localPort;
+  const port = ctx.wire.localPort;
   replyJson(ctx, 200, {
-    upload_url: `http://localhost:${port}/cdn-upload/${upload.token}?signature=${upload.signature}`,
+    upload_url: `${ctx.wire.scheme}://localhost:${port}/cdn-upload/${upload.token}?signature=${upload.signature}`,
     file_url: upload.fileUrl,
   });
 }

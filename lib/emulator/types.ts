@@ -1,6 +1,8 @@
 // Types shared by the emulator's modules, including the public option and record shapes
 // re-exported from index.ts.
 
+import type { EmulatorTlsOptions } from "./certificates";
+
 /** Knobs for how long simulated work takes. All values are milliseconds or counts. */
 export interface EmulatorTiming {
   /** Minimum time a request spends IN_QUEUE before a runner may pick it up. */
@@ -46,6 +48,26 @@ export interface EmulatorOptions {
   maxImageSide?: number;
   /** Oldest entries of `Emulator.requests` are dropped beyond this many (default 10000). */
   maxRecordedRequests?: number;
+  /**
+   * Serve HTTPS instead of HTTP, offering HTTP/2 and HTTP/1.1 (ALPN h2, http/1.1) on the same
+   * routes. `true` makes a fresh CA and a server certificate for 127.0.0.1, ::1 and localhost;
+   * the CA is in `Emulator.caPem` and in the file `Emulator.caFile` (for NODE_EXTRA_CA_CERTS).
+   * See EmulatorTlsOptions for where the file goes, other host names and bringing your own.
+   */
+  tls?: boolean | EmulatorTlsOptions;
+}
+
+/** Connections the emulator accepted since it started (live counters). */
+export interface ConnectionStats {
+  /** TCP connections accepted. */
+  accepted: number;
+  /** TLS handshakes that failed (e.g. the client did not trust the CA, or the host name). */
+  tlsFailures: number;
+  /**
+   * Connections by the protocol they were served with: "h2" or "http/1.1". Over TLS this is the
+   * ALPN result (no ALPN counts as "http/1.1"), counted once the handshake succeeded.
+   */
+  protocols: Record<string, number>;
 }
 
 /** One HTTP request as the emulator saw it. */
@@ -64,7 +86,7 @@ export interface RecordedRequest {
 }
 
 export interface Emulator {
-  /** Origin, e.g. http://127.0.0.1:43123 */
+  /** Origin, e.g. http://127.0.0.1:43123 (https:// with `tls`) */
   url: string;
   urls: { run: string; queue: string; rest: string; cdn: string };
   /** FAL_RUN_URL, FAL_QUEUE_URL, FAL_REST_URL, FAL_CDN_URL and (when apiKey is set) FAL_KEY. */
@@ -82,7 +104,16 @@ export interface Emulator {
    * under back-pressure or stop after the client hangs up.
    */
   streams: readonly StreamStats[];
-  /** Stops the server and frees every stored file and pending upload. */
+  /** Accepted connections by protocol; also in the body of `GET <url>/` as `connections`. */
+  connections: ConnectionStats;
+  /** With `tls`: the CA that signed the server certificate (PEM), else undefined. */
+  caPem: string | undefined;
+  /** With `tls`: a file holding caPem (removed on close() unless you gave its path), else undefined. */
+  caFile: string | undefined;
+  /**
+   * Stops the server (closing open connections and HTTP/2 sessions at once) and frees every
+   * stored file and pending upload.
+   */
   close(): Promise<void>;
 }
 
