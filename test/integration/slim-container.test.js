@@ -151,7 +151,6 @@ describe("the shipped binaries in prebuilds/", () => {
   });
 
   test("during an HTTPS request no library binds an OpenSSL symbol to the node executable (LD_DEBUG=bindings)", async () => {
-    requireRoot();
     const emu = await startTlsEmulator();
     try {
       expectTlsEmulator(emu);
