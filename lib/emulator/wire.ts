@@ -13,7 +13,6 @@
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { constants as h2, Http2ServerRequest, type Http2ServerResponse } from "node:http2";
-import type { Socket } from "node:net";
 import type { Readable, Writable } from "node:stream";
 
 export type Protocol = "http/1.1" | "h2";
@@ -130,8 +129,9 @@ class Http2Wire implements Wire {
   }
 
   noDelay(): void {
-    // One TCP connection carries the whole session; Nagle off for it is harmless.
-    (this.res.stream.session?.socket as Socket | undefined)?.setNoDelay?.(true);
+    // One TCP connection carries the whole session; Nagle off for it is harmless. (The compat
+    // response's socket proxy forwards setNoDelay to the TLS socket; session.socket refuses it.)
+    this.res.socket?.setNoDelay(true);
   }
 
   async cut(): Promise<void> {
