@@ -39,7 +39,7 @@ function run(command, args, options = {}) {
 /** Like run, but never rejects: { code, signal, stdout, stderr, timedOut } however the command ended. */
 function runCollect(command, args, options = {}) {
   return new Promise((resolve, reject) => {
-    const child = execFile(command, args, { maxBuffer: 64 * 1024 * 1024, ...options }, (error, stdout, stderr) => {
+    execFile(command, args, { maxBuffer: 64 * 1024 * 1024, ...options }, (error, stdout, stderr) => {
       if (error && typeof error.code !== "number" && !error.signal && !error.killed) return reject(error);
       resolve({
         code: error ? (typeof error.code === "number" ? error.code : null) : 0,
@@ -49,7 +49,6 @@ function runCollect(command, args, options = {}) {
         stderr,
       });
     });
-    void child;
   });
 }
 
