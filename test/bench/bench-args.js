@@ -12,8 +12,26 @@ function numberOption(name, fallback) {
   return Number(option(name, fallback));
 }
 
+/** Whether the bare switch `--name` is on the command line. */
+function flag(name) {
+  return process.argv.includes(`--${name}`);
+}
+
 function format(value, digits = 2) {
   return Number.isFinite(value) ? value.toFixed(digits) : "n/a";
 }
 
-module.exports = { option, numberOption, format };
+/** "3 (h2 3)": connections one worker opened, as the emulator counted them, from its result. */
+function formatConnections(result) {
+  if (!result || result.connections === undefined) return "n/a";
+  const protocols = Object.entries(result.protocols).map(([name, n]) => `${name} ${n}`);
+  return `${result.connections}${protocols.length ? ` (${protocols.join(", ")})` : ""}`;
+}
+
+/** The table row with the connections each client opened in its last run. */
+function connectionsRow(runs) {
+  const last = (list) => list[list.length - 1];
+  return `| Connections accepted, last round (ALPN) | ${formatConnections(last(runs.native))} | ${formatConnections(last(runs.official))} | |`;
+}
+
+module.exports = { option, numberOption, flag, format, connectionsRow };

@@ -1,16 +1,17 @@
 // Benchmark: one fal.stream of many SSE events with fal-native and with @fal-ai/client, in one run.
 //   node test/bench/stream.bench.js [--count 10000] [--payload 64] [--rounds 3] [--iterate-count 300]
+//                                   [--tls [--extra-ca ca|system]]   (see emulator-process.js)
 // Each round runs each client in a fresh process (order alternates between rounds) against one
 // emulator process. Events are consumed with on("data") + done(). A second, smaller table uses
 // for-await, where the official client's iterator waits 16 ms per event (so it is kept short), and
 // a third checks text integrity when the server splits multi-byte characters across writes.
-// Reports medians over rounds and fal-native/official ratios, losing rows included.
+// Reports medians over rounds and fal-native/official ratios, losing rows included, and the
+// connections each client opened.
 "use strict";
 
-const { execFileSync } = require("child_process");
 const path = require("path");
 const { median } = require("./measure");
-const { numberOption, format } = require("./bench-args");
+const { numberOption, format, connectionsRow } = require("./bench-args");
 const { startEmulatorProcess } = require("./emulator-process");
 
 const count = numberOption("count", 10000);
@@ -18,18 +19,16 @@ const payload = numberOption("payload", 64);
 const rounds = numberOption("rounds", 3);
 const iterateCount = numberOption("iterate-count", 300);
 
-function runOnce(client, url, events, mode) {
-  const worker = path.join(__dirname, "stream-worker.js");
-  const output = execFileSync(process.execPath, [worker, client, url, String(events), String(payload), mode], { encoding: "utf8" });
-  return JSON.parse(output.trim().split("\n").pop());
+function runOnce(client, emulator, events, mode) {
+  return emulator.runWorker(path.join(__dirname, "stream-worker.js"), [client, emulator.url, String(events), String(payload), mode]);
 }
 
-function measure(url, events, mode, roundsToRun) {
+async function measure(emulator, events, mode, roundsToRun) {
   const runs = { native: [], official: [] };
   for (let round = 0; round < roundsToRun; round++) {
     const order = round % 2 === 0 ? ["native", "official"] : ["official", "native"];
     for (const client of order) {
-      const result = runOnce(client, url, events, mode);
+      const result = await runOnce(client, emulator, events, mode);
       if (result.events !== events || result.lastIndex !== events - 1) {
         throw new Error(`${client} (${mode}): got ${result.events}/${events} events, last index ${result.lastIndex}`);
       }
@@ -57,15 +56,16 @@ function table(title, runs) {
     const official = median(runs.official.map((r) => r[key]));
     console.log(`| ${label} | ${format(native)} | ${format(official)} | ${format(native / official)} |`);
   }
+  console.log(connectionsRow(runs));
 }
 
 async function main() {
   const emulator = await startEmulatorProcess([]);
   try {
-    const listen = measure(emulator.url, count, "listen", rounds);
-    const iterate = iterateCount > 0 ? measure(emulator.url, iterateCount, "iterate", rounds) : undefined;
-    const split = measure(emulator.url, 200, "split", 1);
-    const where = `payload ${payload} B + multi-byte text, median of ${rounds} rounds (node ${process.version})`;
+    const listen = await measure(emulator, count, "listen", rounds);
+    const iterate = iterateCount > 0 ? await measure(emulator, iterateCount, "iterate", rounds) : undefined;
+    const split = await measure(emulator, 200, "split", 1);
+    const where = `payload ${payload} B + multi-byte text, ${emulator.transport}, median of ${rounds} rounds (node ${process.version})`;
     table(`Stream benchmark: ${count} SSE events consumed with on("data"), ${where}`, listen);
     if (iterate) table(`Stream benchmark: ${iterateCount} SSE events consumed with for-await, ${where}`, iterate);
     table("Correctness: 200 events written in 5-byte pieces (characters split across reads), 1 round", split);

@@ -1,24 +1,21 @@
 // Benchmark: the same subscribe workload with fal-native and with @fal-ai/client, in one run.
-//   node test/bench/subscribe.bench.js [--count 200] [--rounds 3] [--poll 100]
+//   node test/bench/subscribe.bench.js [--count 200] [--rounds 3] [--poll 100] [--tls [--extra-ca ca|system]]
 // Each round runs each client in a fresh process (order alternates between rounds) against one
 // emulator process. Reports medians over rounds and fal-native/official ratios, losing rows
-// included.
+// included, and the connections each client opened. --tls: see emulator-process.js.
 "use strict";
 
-const { execFileSync } = require("child_process");
 const path = require("path");
 const { median } = require("./measure");
-const { numberOption, format } = require("./bench-args");
+const { numberOption, format, connectionsRow } = require("./bench-args");
 const { startEmulatorProcess } = require("./emulator-process");
 
 const count = numberOption("count", 200);
 const rounds = numberOption("rounds", 3);
 const poll = numberOption("poll", 100);
 
-function runOnce(client, url) {
-  const worker = path.join(__dirname, "subscribe-worker.js");
-  const output = execFileSync(process.execPath, [worker, client, url, String(count), String(poll)], { encoding: "utf8" });
-  return JSON.parse(output.trim().split("\n").pop());
+function runOnce(client, emulator) {
+  return emulator.runWorker(path.join(__dirname, "subscribe-worker.js"), [client, emulator.url, String(count), String(poll)]);
 }
 
 async function main() {
@@ -29,7 +26,7 @@ async function main() {
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? ["native", "official"] : ["official", "native"];
       for (const client of order) {
-        const result = runOnce(client, emulator.url);
+        const result = await runOnce(client, emulator);
         if (result.completed !== count) throw new Error(`${client}: only ${result.completed}/${count} subscribes completed`);
         runs[client].push(result);
         console.error(`round ${round + 1} ${client}: ${JSON.stringify(result)}`);
@@ -46,7 +43,7 @@ async function main() {
     ["Wall time (ms)", "wallMs", "lower"],
     ["Process CPU, all threads (ms)", "processCpuMs", "lower"],
   ];
-  console.log(`\nSubscribe benchmark: ${count} concurrent subscribes, pollInterval ${poll} ms, median of ${rounds} rounds (node ${process.version})\n`);
+  console.log(`\nSubscribe benchmark: ${count} concurrent subscribes, pollInterval ${poll} ms, ${emulator.transport}, median of ${rounds} rounds (node ${process.version})\n`);
   console.log("| metric | fal-native | @fal-ai/client | ratio (native/official) |");
   console.log("|---|---|---|---|");
   for (const [label, key] of metrics) {
@@ -54,6 +51,7 @@ async function main() {
     const official = median(runs.official.map((r) => r[key]));
     console.log(`| ${label} | ${format(native)} | ${format(official)} | ${format(native / official)} |`);
   }
+  console.log(connectionsRow(runs));
 }
 
 main().catch((error) => {

@@ -1,17 +1,18 @@
 // Benchmark: fal.storage.upload of a 100 MiB and a 1 GiB file with fal-native and with
 // @fal-ai/client, in one run.
 //   node test/bench/upload.bench.js [--rounds 3] [--sizes 100,1024]   (sizes in MiB)
+//                                   [--tls [--extra-ca ca|system]]   (see emulator-process.js)
 // Every run is a fresh client process and a fresh emulator process (so stored files never pile
-// up); the order alternates between rounds. Reports medians, ratios and the RSS-growth targets.
+// up); the order alternates between rounds. Reports medians, ratios and the RSS-growth targets,
+// and the connections each client opened in its last run.
 "use strict";
 
-const { execFileSync } = require("child_process");
 const crypto = require("crypto");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const { median } = require("./measure");
-const { option, format } = require("./bench-args");
+const { option, format, connectionsRow } = require("./bench-args");
 const { startEmulatorProcess } = require("./emulator-process");
 
 const rounds = Number(option("rounds", 3));
@@ -31,12 +32,11 @@ function makeFile(mib) {
 async function runOnce(client, file) {
   const emulator = await startEmulatorProcess([]);
   try {
-    const worker = path.join(__dirname, "upload-worker.js");
-    const output = execFileSync(process.execPath, ["--expose-gc", worker, client, emulator.url, file], {
-      encoding: "utf8",
+    const result = await emulator.runWorker(path.join(__dirname, "upload-worker.js"), [client, emulator.url, file], {
+      nodeArgs: ["--expose-gc"],
       maxBuffer: 1 << 20,
     });
-    return JSON.parse(output.trim().split("\n").pop());
+    return { ...result, transport: emulator.transport };
   } finally {
     emulator.stop();
   }
@@ -45,6 +45,7 @@ async function runOnce(client, file) {
 
 async function main() {
   const rows = [];
+  let transport;
   for (const mib of sizesMiB) {
     const file = makeFile(mib);
     const runs = { native: [], official: [] };
@@ -60,8 +61,10 @@ async function main() {
       const official = median(runs.official.map((r) => r[key]));
       rows.push(`| ${mib} MiB | ${label} | ${format(native, 1)} | ${format(official, 1)} | ${format(native / official, 2)} |`);
     }
+    rows.push(connectionsRow(runs).replace(/^\| /, `| ${mib} MiB | `));
+    transport = runs.native[0].transport;
   }
-  console.log(`\nUpload benchmark: median of ${rounds} rounds (node ${process.version})\n`);
+  console.log(`\nUpload benchmark: ${transport}, median of ${rounds} rounds (node ${process.version})\n`);
   console.log("| file | metric | fal-native | @fal-ai/client | ratio (native/official) |");
   console.log("|---|---|---|---|---|");
   for (const row of rows) console.log(row);
