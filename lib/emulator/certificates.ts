@@ -80,7 +80,6 @@ type X509 = typeof import("@peculiar/x509");
 
 function loadX509(): X509 {
   require("reflect-metadata");
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const x509 = require("@peculiar/x509") as X509;
   // Node's own WebCrypto (global `crypto` is missing on Node 18 without a flag).
   x509.cryptoProvider.set(webcrypto as unknown as Crypto);
