@@ -187,7 +187,7 @@ export class Engine {
 
   /** Adds what the trust store or proxy settings say about a transport failure to its message. */
   private explain(record: Extract<NativeRecord, { type: "error" }>, url: string): void {
-    const hint = this.network.explain(record.curlCode, record.url || url);
+    const hint = this.network.explain(record.curlCode, record.code, record.url || url);
     if (hint) record.message = `${record.message} (${hint})`;
   }
 

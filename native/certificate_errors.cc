@@ -8,6 +8,7 @@ std::string CertificateErrorCode(CURL* easy) {
   // OpenSSL's X509_V_ERR_* numbers, named as Node names them (stable since OpenSSL 1.0).
   switch (result) {
     case 0:   // the chain verified; curl's own host name check failed
+    case 1:   // curl checks the host name first and leaves its "not OK yet" value when that fails
     case 62:  // X509_V_ERR_HOSTNAME_MISMATCH
     case 64:  // X509_V_ERR_IP_ADDRESS_MISMATCH
       return "ERR_TLS_CERT_ALTNAME_INVALID";

@@ -82,10 +82,12 @@ export class ClientNetwork {
    * The sentence to add to a transport error's message when the trust store or a proxy explains
    * it, and how to fix it; "" otherwise.
    */
-  explain(curlCode: number, url: string): string {
+  explain(curlCode: number, code: string, url: string): string {
     const proxy = url ? this.proxyFor(url) : "";
     const hints: string[] = [];
-    if (curlCode === CURLE_PEER_FAILED_VERIFICATION) {
+    if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+      hints.push("the server's certificate is valid for other host names; check the URL (and base-URL overrides)");
+    } else if (curlCode === CURLE_PEER_FAILED_VERIFICATION) {
       const trust = this.trust();
       if (trust.origin === "config.ca") {
         hints.push(`the server's certificate is not signed by a CA in config.ca (${trust.count} certificates)`);

@@ -87,7 +87,7 @@ describe("proxy rules (undici's EnvHttpProxyAgent, always on)", () => {
   test("passwords never reach messages", () => {
     expect(redactProxyUrl("http://user:hunter2@corp:3128")).toBe("http://user:***@corp:3128");
     const network = new ClientNetwork({ proxy: "http://user:hunter2@corp:3128" });
-    const hint = network.explain(7, "https://fal.run/x");
+    const hint = network.explain(7, "ECONNREFUSED", "https://fal.run/x");
     expect(hint).toContain("http://user:***@corp:3128 (from config.proxy)");
     expect(hint).not.toContain("hunter2");
   });
@@ -155,8 +155,9 @@ describe("trust store", () => {
   test("config.ca replaces Node's store; certificate errors say which store was used", () => {
     const network = new ClientNetwork({ ca: checkCaOption(ca) });
     expect(network.trust()).toMatchObject({ origin: "config.ca", count: 1 });
-    expect(network.explain(60, "https://fal.run/")).toBe("the server's certificate is not signed by a CA in config.ca (1 certificates)");
-    expect(new ClientNetwork().explain(60, "https://fal.run/")).toContain("set NODE_EXTRA_CA_CERTS=<PEM file> or pass config({ ca })");
-    expect(new ClientNetwork().explain(7, "https://fal.run/")).toBe("");
+    expect(network.explain(60, "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "https://fal.run/")).toBe("the server's certificate is not signed by a CA in config.ca (1 certificates)");
+    expect(new ClientNetwork().explain(60, "SELF_SIGNED_CERT_IN_CHAIN", "https://fal.run/")).toContain("set NODE_EXTRA_CA_CERTS=<PEM file> or pass config({ ca })");
+    expect(new ClientNetwork().explain(7, "ECONNREFUSED", "https://fal.run/")).toBe("");
+    expect(network.explain(60, "ERR_TLS_CERT_ALTNAME_INVALID", "https://fal.run/")).toContain("valid for other host names");
   });
 });
