@@ -13,7 +13,7 @@ function mainThreadCpuMs() {
 }
 
 /**
- * Starts measuring; stop() returns wall ms, JS-thread CPU ms, process CPU ms and loop delay.
+ * Starts measuring; stop() returns wall ms, JS-thread CPU ms, process CPU ms, loop delay and peak RSS.
  * The loop-delay figures include the 1 ms sampling interval itself, so an idle loop reads ~1 ms.
  */
 function startMeasurement() {
@@ -22,8 +22,15 @@ function startMeasurement() {
   const wall0 = performance.now();
   const js0 = mainThreadCpuMs();
   const proc0 = process.cpuUsage();
+  // Peak resident memory, sampled every 20 ms (as measuring.md describes).
+  let peakRss = process.memoryUsage.rss();
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  }, 20);
   return {
     stop() {
+      clearInterval(sampler);
+      peakRss = Math.max(peakRss, process.memoryUsage.rss());
       const wallMs = performance.now() - wall0;
       const jsCpuMs = mainThreadCpuMs() - js0;
       const proc = process.cpuUsage(proc0);
@@ -34,6 +41,7 @@ function startMeasurement() {
         processCpuMs: (proc.user + proc.system) / 1000,
         loopDelayP99Ms: histogram.percentile(99) / 1e6,
         loopDelayMaxMs: histogram.max / 1e6,
+        peakRssMiB: peakRss / 2 ** 20,
       };
     },
   };

@@ -42,6 +42,7 @@ async function main() {
     ["Event-loop delay p99 (ms)", "loopDelayP99Ms", "lower"],
     ["Wall time (ms)", "wallMs", "lower"],
     ["Process CPU, all threads (ms)", "processCpuMs", "lower"],
+    ["Peak RSS (MiB)", "peakRssMiB", "lower"],
   ];
   console.log(`\nSubscribe benchmark: ${count} concurrent subscribes, pollInterval ${poll} ms, ${emulator.transport}, median of ${rounds} rounds (node ${process.version})\n`);
   console.log("| metric | fal-native | @fal-ai/client | ratio (native/official) |");

@@ -69,3 +69,29 @@ describe.each(NODE_VERSIONS)("Node %s", (version) => {
     expect(result.code).toBe(0);
   });
 });
+
+// Node 24 can be told to trust the system store; fal-native must then trust it too, and exactly
+// the list Node reports (tls.getCACertificates("default")), with NODE_EXTRA_CA_CERTS on top.
+test("Node 24 with --use-system-ca / NODE_USE_SYSTEM_CA=1: fal-native trusts exactly what Node does", async () => {
+  const node24 = binaries[NODE_VERSIONS.find((v) => v.startsWith("24."))];
+  const script = `const tls = require("tls");
+    const { nodeTrustStore } = require(${JSON.stringify(path.join(ROOT, "dist", "lib", "network", "trust-store.js"))});
+    const store = nodeTrustStore();
+    console.log(JSON.stringify({ ours: store.count, node: tls.getCACertificates("default").length,
+      same: store.pem === tls.getCACertificates("default").join("\\n") + "\\n", bundled: tls.rootCertificates.length }));`;
+  const measure = async (args, extra) => {
+    const result = await runCollect(node24, [...args, "-e", script], { cwd: ROOT, env: cleanEnv(extra), timeout: 30_000 });
+    expect(result.stderr).toBe("");
+    return JSON.parse(result.stdout);
+  };
+  const plain = await measure([], {});
+  const flag = await measure(["--use-system-ca"], {});
+  const variable = await measure([], { NODE_USE_SYSTEM_CA: "1" });
+  const withExtra = await measure(["--use-system-ca"], { NODE_EXTRA_CA_CERTS: emu.caFile });
+  expect(plain).toMatchObject({ ours: plain.bundled, same: true });
+  // This machine's system store (ca-certificates) adds certificates beyond Node's bundled ones.
+  for (const run of [flag, variable, withExtra]) expect(run.same).toBe(true);
+  expect(flag.ours).toBeGreaterThan(plain.ours);
+  expect(variable.ours).toBe(flag.ours);
+  expect(withExtra.ours).toBe(flag.ours + 1);
+});
