@@ -11,6 +11,7 @@ import {
 } from "./native";
 import { abortReason, onAbort } from "./abort";
 import { ClientNetwork } from "./network/client-network";
+import { trustStoreFile } from "./network/trust-file";
 
 export type NativeClientFactory = (
   options: NativeClientOptions,
@@ -32,7 +33,11 @@ export type StreamHandle = {
   acknowledge(bytes: number): void;
 };
 
-const defaultFactory: NativeClientFactory = (options, onRecords) => new (loadAddon().Client)(options, onRecords);
+const defaultFactory: NativeClientFactory = (options, onRecords) => {
+  const addon = loadAddon();
+  const stackOptions = addon.networkStack === "system" && options.caPem ? { ...options, caFile: trustStoreFile(options.caPem) } : options;
+  return new addon.Client(stackOptions, onRecords);
+};
 let factory: NativeClientFactory = defaultFactory;
 
 /**

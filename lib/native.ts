@@ -142,6 +142,8 @@ export interface NativeClientOptions {
    * shared by every TLS connection. Unset: the TLS library's own default (only for tests).
    */
   caPem?: string;
+  /** The same certificates in a file: the system-libcurl build's way to parse them once per client. */
+  caFile?: string;
 }
 
 export interface NativeAddon {

@@ -59,7 +59,7 @@ void IoLoop::Stop() {
 void IoLoop::Run() {
   // Parsing a large bundle takes milliseconds: here, not on the JS thread that made the client.
   if (!options_.caPem.empty()) {
-    trust_ = TrustStore::ForPem(options_.caPem);
+    trust_ = TrustStore::ForPem(options_.caPem, options_.caFile);
     transferSettings_.trust = trust_.get();
     options_.caPem.clear();
     options_.caPem.shrink_to_fit();

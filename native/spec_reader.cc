@@ -166,6 +166,7 @@ ClientOptions ReadClientOptions(const Napi::Value& value) {
   Napi::Object object = AsObject(value, where);
   ClientOptions options;
   options.caPem = ReadOptionalString(object, "caPem", where);
+  options.caFile = ReadOptionalString(object, "caFile", where);
   return options;
 }
 

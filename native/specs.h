@@ -57,6 +57,7 @@ struct StreamSpec {
 
 struct ClientOptions {
   std::string caPem;  // every trusted CA certificate (Node's store); empty: the TLS library's default
+  std::string caFile;  // the same in a file, for the system libcurl's per-client CA cache
 };
 
 }  // namespace falnative

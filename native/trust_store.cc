@@ -12,7 +12,7 @@
 
 namespace falnative {
 
-std::shared_ptr<const TrustStore> TrustStore::ForPem(const std::string& pem) {
+std::shared_ptr<const TrustStore> TrustStore::ForPem(const std::string& pem, const std::string& file) {
   // Weak entries: the last client using a store frees it; a later client parses it again.
   static std::mutex mutex;
   static auto* stores = new std::unordered_map<std::string, std::weak_ptr<const TrustStore>>();  // never destroyed: used until exit
@@ -23,7 +23,7 @@ std::shared_ptr<const TrustStore> TrustStore::ForPem(const std::string& pem) {
   std::weak_ptr<const TrustStore>& entry = (*stores)[pem];
   std::shared_ptr<const TrustStore> store = entry.lock();
   if (!store) {
-    store = std::make_shared<const TrustStore>(pem);
+    store = std::make_shared<const TrustStore>(pem, file);
     entry = store;
   }
   return store;
@@ -31,7 +31,7 @@ std::shared_ptr<const TrustStore> TrustStore::ForPem(const std::string& pem) {
 
 #ifdef FAL_NATIVE_BUNDLED_OPENSSL
 
-TrustStore::TrustStore(const std::string& pem) : store_(X509_STORE_new()) {
+TrustStore::TrustStore(const std::string& pem, const std::string&) : store_(X509_STORE_new()) {
   BIO* input = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
   if (!input) return;
   // Certificates that do not parse are skipped, as Node skips them; the rest still count.
@@ -69,12 +69,20 @@ size_t CountCertificates(const std::string& pem) {
 }
 }  // namespace
 
-TrustStore::TrustStore(const std::string& pem) : count_(CountCertificates(pem)), pem_(pem) {}
+TrustStore::TrustStore(const std::string& pem, const std::string& file) : count_(CountCertificates(pem)), pem_(pem), file_(file) {}
 
 TrustStore::~TrustStore() = default;
 
 void TrustStore::ApplyTo(CURL* easy) const {
   if (pem_.empty()) return;  // the host libcurl's own default
+  if (!file_.empty()) {
+    // Only the file: a CA path beside it would keep curl from caching the parsed store.
+    curl_easy_setopt(easy, CURLOPT_CAINFO, file_.c_str());
+    curl_easy_setopt(easy, CURLOPT_CAPATH, nullptr);
+    curl_easy_setopt(easy, CURLOPT_PROXY_CAINFO, file_.c_str());
+    curl_easy_setopt(easy, CURLOPT_PROXY_CAPATH, nullptr);
+    return;
+  }
   curl_blob blob{const_cast<char*>(pem_.data()), pem_.size(), CURL_BLOB_NOCOPY};
   curl_easy_setopt(easy, CURLOPT_CAINFO_BLOB, &blob);
   curl_easy_setopt(easy, CURLOPT_PROXY_CAINFO_BLOB, &blob);

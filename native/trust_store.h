@@ -18,9 +18,10 @@ namespace falnative {
 class TrustStore {
  public:
   // The store for `pem`, parsed on first request and reused while any client holds it. Any thread.
-  static std::shared_ptr<const TrustStore> ForPem(const std::string& pem);
+  // `file` holds the same certificates; only the system-libcurl build uses it.
+  static std::shared_ptr<const TrustStore> ForPem(const std::string& pem, const std::string& file);
 
-  explicit TrustStore(const std::string& pem);
+  TrustStore(const std::string& pem, const std::string& file);
   ~TrustStore();
   TrustStore(const TrustStore&) = delete;
   TrustStore& operator=(const TrustStore&) = delete;
@@ -36,8 +37,10 @@ class TrustStore {
   static CURLcode InstallOnContext(CURL* easy, void* sslContext, void* self);
   X509_STORE* store_ = nullptr;
 #else
-  // The host's libcurl gives no way to share a parsed store: it takes the PEM per transfer.
+  // The host's libcurl shares a parsed store only through its CA cache (per client, curl >= 7.87),
+  // which works for a CA file; PEM text it would re-parse for every connection.
   std::string pem_;
+  std::string file_;
 #endif
 };
 

@@ -161,3 +161,17 @@ describe("trust store", () => {
     expect(network.explain(60, "ERR_TLS_CERT_ALTNAME_INVALID", "https://fal.run/")).toContain("valid for other host names");
   });
 });
+
+describe("trust store file (system-libcurl builds)", () => {
+  test("written once per store, private, and removed when the process exits", () => {
+    const script = `const { trustStoreFile } = require(${JSON.stringify(path.join(__dirname, "../../dist/lib/network/trust-file"))});
+      const fs = require("fs");
+      const a = trustStoreFile("PEM A"), again = trustStoreFile("PEM A"), b = trustStoreFile("PEM B");
+      console.log(JSON.stringify({ a, b, same: a === again, text: fs.readFileSync(a, "utf8"), mode: fs.statSync(a).mode & 0o777 }));`;
+    const out = JSON.parse(execFileSync(process.execPath, ["-e", script], { encoding: "utf8" }));
+    expect(out).toMatchObject({ same: true, text: "PEM A", mode: 0o600 });
+    expect(out.b).not.toBe(out.a);
+    expect(fs.existsSync(out.a)).toBe(false);
+    expect(fs.existsSync(path.dirname(out.b))).toBe(false);
+  });
+});
