@@ -14,7 +14,8 @@
 //                    connections by protocol, "h2" / "http/1.1"; benchmarks read them)
 //
 // run, queue and rest require `Authorization: Key <k>` (or `Bearer <t>`); see auth.ts. Run routes
-// also accept a temporary token from POST <rest>/tokens/ as ?fal_jwt_token= (tokens.ts).
+// and the queue status stream also accept a temporary token from POST <rest>/tokens/ as
+// ?fal_jwt_token= (tokens.ts), as client-mode streams send it.
 //
 // ---------------------------------------------------------------------------------------------
 // Test scenarios
@@ -81,7 +82,9 @@ export async function route(ctx: Ctx, state: EmulatorState): Promise<void> {
     return;
   }
 
-  const auth = (host === "run" ? checkQueryToken(ctx, rest, state) : undefined) ?? checkAuthorization(ctx.headers["authorization"], state.apiKey);
+  // Client-mode streams (run /stream and the queue status stream) may carry ?fal_jwt_token=.
+  const takesToken = host === "run" || (host === "queue" && statusStreamRoute(rest) !== undefined);
+  const auth = (takesToken ? checkQueryToken(ctx, rest, state) : undefined) ?? checkAuthorization(ctx.headers["authorization"], state.apiKey);
   if (!auth.ok) {
     replyDetail(ctx, 401, auth.detail, { "www-authenticate": "Key" });
     return;

@@ -108,8 +108,9 @@ export function handleTokens(ctx: Ctx, segments: string[], state: EmulatorState)
 }
 
 /**
- * `?fal_jwt_token=` in place of a key on run routes (client-mode streams): valid when the token
- * allows the addressed app. Undefined when the request carries no token (use the key check).
+ * `?fal_jwt_token=` in place of a key on run routes and the queue status stream (client-mode
+ * streams): valid when the token allows the addressed app. Undefined when the request carries no
+ * token (use the key check).
  */
 export function checkQueryToken(ctx: Ctx, endpointSegments: string[], state: EmulatorState): { ok: true } | { ok: false; detail: string } | undefined {
   const token = ctx.query.get("fal_jwt_token");
