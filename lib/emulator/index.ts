@@ -13,6 +13,7 @@
 // validate.ts. SSE: stream-routes.ts (run /stream) and status-stream.ts, both writing through sse.ts
 // (back-pressure, per-stream stats in stream-stats.ts). HTTPS + HTTP/2: server.ts with
 // certificates.ts (the CA and server certificate) and wire.ts (HTTP/1.1 vs HTTP/2 responses).
+// Webhooks: webhooks.ts (signed deliveries with retries, the JWKS at <rest>/.well-known/jwks.json).
 
 import { prepareTls, type TlsMaterial } from "./certificates";
 import { FileStore } from "./files";
@@ -23,8 +24,11 @@ import { StreamRegistry } from "./stream-stats";
 import type { ConnectionStats, Emulator, EmulatorOptions, RecordedRequest, ResolvedTiming, StoredFileInfo } from "./types";
 import { streamsUploadBody } from "./upload-routes";
 import { UploadStore } from "./uploads";
+import { WebhookDispatcher } from "./webhooks";
 
-export type { ConnectionStats, Emulator, EmulatorOptions, EmulatorTiming, RecordedRequest, StoredFileInfo, StreamStats } from "./types";
+export type { ConnectionStats, Emulator, EmulatorOptions, EmulatorTiming, RecordedRequest, StoredFileInfo, StreamStats, WebhookAttempt, WebhookDelivery } from "./types";
+export type { Jwk, WebhookOptions } from "./webhooks";
+export { RETRY_SCHEDULE_MS as WEBHOOK_RETRY_SCHEDULE_MS } from "./webhooks";
 export type { EmulatorTlsOptions } from "./certificates";
 export { STREAM_TEST_ENDPOINT } from "./stream-test-model";
 export { MODELS } from "./models";
@@ -39,17 +43,21 @@ export const DEFAULT_TIMING: ResolvedTiming = {
   logWindowMs: 10_000,
   keepAliveMs: 15_000,
   realtimeIdleMs: 60_000,
+  webhookRetryScale: 0.01,
+  webhookTimeoutMs: 15_000,
 };
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const timing = resolveTiming(options.timing);
   const files = new FileStore();
-  const queue = new JobQueue({ timing, files, maxImageSide: options.maxImageSide ?? 512 });
+  const log = options.quiet ? undefined : (line: string) => process.stderr.write(`[fal-emulator] ${line}\n`);
+  const webhooks = new WebhookDispatcher(options.webhooks ?? {}, timing, log);
+  const queue = new JobQueue({ timing, files, maxImageSide: options.maxImageSide ?? 512, onCompleted: (job) => webhooks.completed(job) });
   const requests: RecordedRequest[] = [];
   const uploads = new UploadStore();
   const streams = new StreamRegistry();
   const connections: ConnectionStats = { accepted: 0, tlsFailures: 0, protocols: {} };
-  const state = { queue, files, uploads, apiKey: options.apiKey, timing, streams, connections };
+  const state = { queue, files, uploads, apiKey: options.apiKey, timing, streams, connections, webhooks };
 
   const tls: TlsMaterial | undefined = options.tls ? await prepareTls(options.tls === true ? {} : options.tls) : undefined;
   const server = await startServer({
@@ -59,11 +67,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     streamsBody: streamsUploadBody,
     recorded: requests,
     maxRecorded: options.maxRecordedRequests ?? 10_000,
-    log: options.quiet ? undefined : (line) => process.stderr.write(`[fal-emulator] ${line}\n`),
+    log,
     connections,
     tls,
   }).catch(async (error: unknown) => {
     queue.dispose();
+    webhooks.dispose();
     await tls?.dispose();
     throw error;
   });
@@ -92,10 +101,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     connections,
     caPem: tls?.caPem,
     caFile: tls?.caFile,
+    webhooks: webhooks.deliveries,
+    jwksUrl: `${urls.rest}/.well-known/jwks.json`,
+    webhookJwks: () => webhooks.jwks(),
+    rotateWebhookKey: (dropOld) => webhooks.rotateKey(dropOld),
     storedFile: (fileUrl) => storedFile(files, fileUrl),
     close() {
       closing ??= (async () => {
         queue.dispose();
+        webhooks.dispose();
         await server.close();
         await tls?.dispose();
         uploads.clear();
@@ -117,6 +131,8 @@ function resolveTiming(timing: EmulatorOptions["timing"] = {}): ResolvedTiming {
     logWindowMs: pick(timing.logWindowMs, DEFAULT_TIMING.logWindowMs, 0),
     keepAliveMs: pick(timing.keepAliveMs, DEFAULT_TIMING.keepAliveMs, 1),
     realtimeIdleMs: pick(timing.realtimeIdleMs, DEFAULT_TIMING.realtimeIdleMs, 1),
+    webhookRetryScale: pick(timing.webhookRetryScale, DEFAULT_TIMING.webhookRetryScale, 0),
+    webhookTimeoutMs: pick(timing.webhookTimeoutMs, DEFAULT_TIMING.webhookTimeoutMs, 1),
   };
 }
 

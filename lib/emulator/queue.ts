@@ -76,6 +76,8 @@ export interface QueueDeps {
   timing: ResolvedTiming;
   files: FileStore;
   maxImageSide: number;
+  /** Told about every request once it is COMPLETED (webhook delivery). */
+  onCompleted?: (job: Job) => void;
 }
 
 /** Completed requests kept for status/result lookups before the oldest are forgotten. */
@@ -298,6 +300,7 @@ export class JobQueue {
     const lane = this.lane(job.model.id);
     const wasRunning = lane.running.delete(job);
     this.notify(job);
+    this.deps.onCompleted?.(job);
     this.rememberCompleted(job.id);
     if (wasRunning) this.pump(lane);
   }

@@ -3,6 +3,8 @@
 //   <url>/run/...    fal.run         synchronous run            (run-route.ts)
 //   <url>/queue/...  queue.fal.run   submit/status/result/cancel (queue-routes.ts)
 //   <url>/rest/...   rest.fal.ai     storage initiate calls      (storage-routes.ts), POST tokens/ (tokens.ts)
+//   <url>/rest/.well-known/jwks.json  webhook signing key(s), no auth (webhooks.ts); also at
+//                    <url>/.well-known/jwks.json
 //   <url>/run/<app>/realtime  WebSocket upgrade, ?fal_jwt_token= (realtime.ts)
 //   <url>/run/<id>/stream     SSE run streaming (stream-routes.ts)
 //   <url>/queue/<app>/requests/<id>/status/stream  SSE status stream (status-stream.ts)
@@ -37,6 +39,12 @@
 //   ignore-cancel  the running app ignores cancellation (cancel still answers 202, as fal does
 //                  when it forwards the cancel to an app that does not honour it).
 //
+// Webhook scenarios (queue submits with ?fal_webhook=; webhooks.ts), combinable with the above:
+//   webhook-bad-signature    signed with a key that is not in the JWKS.
+//   webhook-stale-timestamp  X-Fal-Webhook-Timestamp is 10 minutes old (correctly signed).
+//   webhook-duplicate        after the first 2xx the same body is delivered once more.
+//   webhook-non-json         payload null plus payload_error, as when the result is not JSON.
+//
 // Storage scenarios go on the storage initiate call (POST /rest/storage/upload/initiate or
 // initiate-multipart) and apply to the PUTs of that one upload:
 //
@@ -52,7 +60,7 @@
 
 import { checkAuthorization } from "./auth";
 import { handleCdn } from "./cdn-routes";
-import { replyDetail, replyJson, replyNotFound, type Ctx } from "./http";
+import { replyDetail, replyJson, replyMethodNotAllowed, replyNotFound, type Ctx } from "./http";
 import { MODELS } from "./models";
 import { handleQueue } from "./queue-routes";
 import { handleRealtimeUpgrade } from "./realtime";
@@ -72,6 +80,11 @@ export async function route(ctx: Ctx, state: EmulatorState): Promise<void> {
 
   if (host === undefined) {
     replyJson(ctx, 200, { status: "ok", emulator: "fal-native", models: MODELS.map((m) => m.id), connections: state.connections });
+    return;
+  }
+  if (isJwksPath(host === "rest" ? rest : ctx.segments)) {
+    if (ctx.method !== "GET" && ctx.method !== "HEAD") return replyMethodNotAllowed(ctx, ["GET"]);
+    replyJson(ctx, 200, state.webhooks.jwks(), { "cache-control": "public, max-age=3600" });
     return;
   }
   if (host === "cdn") return handleCdn(ctx, rest, state);
@@ -107,4 +120,9 @@ export async function route(ctx: Ctx, state: EmulatorState): Promise<void> {
       if (rest[0] === "tokens") return handleTokens(ctx, rest.slice(1), state);
       return replyNotFound(ctx);
   }
+}
+
+/** `.well-known/jwks.json` (below <rest> or at the root): public, like fal's. */
+function isJwksPath(segments: string[]): boolean {
+  return segments.length === 2 && segments[0] === ".well-known" && segments[1] === "jwks.json";
 }

@@ -15,7 +15,8 @@ export async function handleRun(ctx: Ctx, endpointSegments: string[], state: Emu
   const params = readSubmission(ctx, endpointSegments, ctx.method === "GET" ? "query" : "body");
   if (!params) return;
 
-  const job = state.queue.submit(params);
+  // fal_webhook means something on queue submits only (wire doc §11).
+  const job = state.queue.submit({ ...params, webhookUrl: undefined });
   ctx.requestId = job.id;
 
   // A caller that hangs up should not keep a runner busy.

@@ -12,6 +12,10 @@ export const SCENARIOS = [
   "slow",
   "nsfw",
   "ignore-cancel",
+  "webhook-bad-signature",
+  "webhook-stale-timestamp",
+  "webhook-duplicate",
+  "webhook-non-json",
 ] as const;
 
 export type Scenario = (typeof SCENARIOS)[number];

@@ -5,6 +5,7 @@ import type { JobQueue } from "./queue";
 import type { StreamRegistry } from "./stream-stats";
 import type { ConnectionStats, ResolvedTiming } from "./types";
 import type { UploadStore } from "./uploads";
+import type { WebhookDispatcher } from "./webhooks";
 
 export interface EmulatorState {
   queue: JobQueue;
@@ -19,4 +20,6 @@ export interface EmulatorState {
   streams: StreamRegistry;
   /** Connections accepted, by protocol (the health check shows them). */
   connections: ConnectionStats;
+  /** Outbound webhooks and the JWKS that verifies them (webhooks.ts). */
+  webhooks: WebhookDispatcher;
 }

@@ -2,6 +2,7 @@
 // re-exported from index.ts.
 
 import type { EmulatorTlsOptions } from "./certificates";
+import type { Jwk, WebhookOptions } from "./webhooks";
 
 /** Knobs for how long simulated work takes. All values are milliseconds or counts. */
 export interface EmulatorTiming {
@@ -25,6 +26,13 @@ export interface EmulatorTiming {
    * x-fal-error message and a normal close (default 60000).
    */
   realtimeIdleMs?: number;
+  /**
+   * Webhook retries follow fal's schedule (10 retries over about 2 hours) multiplied by this
+   * (default 0.01: the first retry after 150 ms, all of them within about 72 s; 1: fal's real pace).
+   */
+  webhookRetryScale?: number;
+  /** A webhook receiver that has not answered after this long is retried (default 15000, as fal). */
+  webhookTimeoutMs?: number;
 }
 
 export interface EmulatorOptions {
@@ -55,6 +63,8 @@ export interface EmulatorOptions {
    * See EmulatorTlsOptions for where the file goes, other host names and bringing your own.
    */
   tls?: boolean | EmulatorTlsOptions;
+  /** Webhook signing: a fixed Ed25519 key and the user id sent in X-Fal-Webhook-User-Id. */
+  webhooks?: WebhookOptions;
 }
 
 /** Connections the emulator accepted since it started (live counters). */
@@ -111,6 +121,17 @@ export interface Emulator {
   /** With `tls`: a file holding caPem (removed on close() unless you gave its path), else undefined. */
   caFile: string | undefined;
   /**
+   * Every webhook delivery (requests submitted with `?fal_webhook=`), oldest first, live: attempts
+   * are appended as they happen. A webhook-duplicate scenario adds a second entry (duplicate: true).
+   */
+  webhooks: readonly WebhookDelivery[];
+  /** `<url>/rest/.well-known/jwks.json`: the public key(s) webhook signatures verify against. */
+  jwksUrl: string;
+  /** The JWKS served at jwksUrl. */
+  webhookJwks(): { keys: Jwk[] };
+  /** Sign webhooks with a new key from now on (the old key stays published unless dropOld). */
+  rotateWebhookKey(dropOld?: boolean): void;
+  /**
    * Stops the server (closing open connections and HTTP/2 sessions at once) and frees every
    * stored file and pending upload.
    */
@@ -152,6 +173,37 @@ export interface StoredFileInfo {
   /** Parsed X-Fal-Object-Lifecycle of the initiate call (undefined when none was sent, and for generated files). */
   lifecycle: unknown;
   fileName: string;
+}
+
+/** One POST of a webhook delivery. */
+export interface WebhookAttempt {
+  /** Date.now() when the POST started. */
+  time: number;
+  durationMs: number;
+  /** The receiver's HTTP status; undefined when there was none (see error). */
+  status?: number;
+  /** Why there was no status: connection refused, timeout ("no response within 15000 ms"), ... */
+  error?: string;
+  /** The headers sent (timestamp and signature differ per attempt). */
+  headers: Record<string, string>;
+}
+
+/** A webhook the emulator sent (or is still trying to send) for one completed request. */
+export interface WebhookDelivery {
+  requestId: string;
+  url: string;
+  /** The exact JSON body POSTed (the same bytes on every attempt). */
+  body: string;
+  /** Headers of the latest attempt. */
+  headers: Record<string, string>;
+  attempts: WebhookAttempt[];
+  /** "pending" while attempts remain, "delivered" after a 2xx, "failed" once the 11th attempt failed. */
+  state: "pending" | "delivered" | "failed";
+  /** The webhook-* scenarios of the request. */
+  scenarios: string[];
+  /** True for the second copy the webhook-duplicate scenario sends. */
+  duplicate: boolean;
+  createdAt: number;
 }
 
 /** Timing with every default filled in. */
