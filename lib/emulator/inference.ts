@@ -1,6 +1,7 @@
 // The simulated model: builds the output JSON a real app would return for a validated input,
 // following the model's documented output schema (see schema.ts OutputShape).
 
+import { synthesizeOutput } from "./catalogue/synthesize";
 import type { FileStore } from "./files";
 import { modelImageSize, capSize } from "./image-size";
 import { CONTENT_TYPES, FILE_EXTENSIONS, renderImage, type ImageFormat, type ImageRecipe } from "./images";
@@ -19,6 +20,7 @@ export interface GenerationContext {
 }
 
 export function generateOutput(model: ModelSpec, input: Record<string, unknown>, ctx: GenerationContext): Record<string, unknown> {
+  if (model.catalogue) return synthesizeOutput(model.catalogue, input, ctx);
   const seed = typeof input.seed === "number" ? input.seed : randomSeed();
   const prompt = typeof input.prompt === "string" ? input.prompt : "";
   const format: ImageFormat = input.output_format === "png" || input.output_format === "jpeg" ? input.output_format : model.defaultFormat;

@@ -3,6 +3,8 @@
 // the bounds the live apps enforce (num_images 1..4, steps 1..50, ...). Unknown input fields
 // are ignored, as pydantic does by default.
 
+import { catalogueHasApp } from "./catalogue/load";
+import { catalogueModel } from "./catalogue/model";
 import type { FieldSpec, InputSchema, ModelSpec } from "./schema";
 
 // ---- field building blocks shared by several models ----
@@ -282,6 +284,52 @@ export const MODELS: readonly ModelSpec[] = [
     defaultFormat: "jpeg",
   },
   {
+    id: "fal-ai/omnigen-v2",
+    title: "OmniGen v2",
+    input: {
+      prompt,
+      input_image_urls: { type: "list", items: { type: "string" } },
+      image_size: imageSize("square_hd"),
+      num_inference_steps: inferenceSteps(50, 50),
+      seed,
+      text_guidance_scale: guidanceScale(5, 1),
+      image_guidance_scale: guidanceScale(2, 1),
+      negative_prompt: {
+        type: "string",
+        default:
+          "(((deformed))), blurry, over saturation, bad anatomy, disfigured, poorly drawn face, mutation, mutated, (extra_limb), (ugly), (poorly drawn hands), fused fingers, messy drawing, broken legs censor, censored, censor_bar",
+      },
+      cfg_range_start: { type: "float", default: 0, ge: 0, le: 1 },
+      cfg_range_end: { type: "float", default: 1, ge: 0, le: 1 },
+      scheduler: { type: "enum", values: ["euler", "dpmsolver"], default: "euler" },
+      sync_mode: syncMode,
+      num_images: numImages,
+      enable_safety_checker: enableSafetyChecker,
+      output_format: outputFormat("jpeg"),
+    },
+    output: { kind: "image" },
+    size: { from: "image_size", fallback: "square_hd" },
+    defaultFormat: "jpeg",
+  },
+  {
+    id: "fal-ai/f-lite/standard",
+    title: "F Lite (standard)",
+    input: {
+      prompt,
+      negative_prompt: negativePrompt,
+      image_size: imageSize("landscape_4_3"),
+      num_inference_steps: inferenceSteps(28, 50),
+      seed,
+      guidance_scale: guidanceScale(3.5, 0),
+      sync_mode: syncMode,
+      num_images: numImages,
+      enable_safety_checker: enableSafetyChecker,
+    },
+    output: { kind: "image" },
+    size: { from: "image_size", fallback: "landscape_4_3" },
+    defaultFormat: "jpeg",
+  },
+  {
     // Not among the seed pages: the realtime model fal's docs use (fields and defaults from the
     // official client's endpoint types). Also served over run/queue.
     id: "fal-ai/fast-lcm-diffusion",
@@ -342,13 +390,17 @@ function RECRAFT_STYLES(): string[] {
 
 const MODELS_BY_ID = new Map(MODELS.map((model) => [model.id, model]));
 
+/**
+ * The hand-written model for an endpoint id, else the one generated from the official client's
+ * endpoint types (catalogue/, loaded on the first id that is not hand-written).
+ */
 export function findModel(endpointId: string): ModelSpec | undefined {
-  return MODELS_BY_ID.get(endpointId);
+  return MODELS_BY_ID.get(endpointId) ?? catalogueModel(endpointId);
 }
 
-/** True when some model lives under this `[ns/]owner/alias` app id. */
+/** True when some model (hand-written or catalogue) lives under this `[ns/]owner/alias` app id. */
 export function isKnownApp(appId: string): boolean {
-  return MODELS.some((model) => model.id === appId || model.id.startsWith(`${appId}/`));
+  return MODELS.some((model) => model.id === appId || model.id.startsWith(`${appId}/`)) || catalogueHasApp(appId);
 }
 
 /**

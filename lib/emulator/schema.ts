@@ -1,6 +1,8 @@
 // The small schema language used to describe model inputs and outputs (see models.ts), close
 // enough to the pydantic models behind fal apps that validate.ts can produce the same 422s.
 
+import type { CatalogueEndpoint, JsonSchema } from "./catalogue/types";
+
 export type ImageSizePreset =
   | "square_hd"
   | "square"
@@ -71,7 +73,19 @@ export interface ObjectField extends FieldBase {
   fields?: InputSchema;
 }
 
+/**
+ * A field of a catalogue endpoint (lib/emulator/catalogue/), validated against the JSON Schema
+ * generated from the official client's type map.
+ */
+export interface JsonField extends FieldBase {
+  type: "json";
+  schema: JsonSchema;
+  definitions: Record<string, JsonSchema>;
+  default?: unknown;
+}
+
 export type FieldSpec =
+  | JsonField
   | StringField
   | NumberField
   | BooleanField
@@ -106,4 +120,6 @@ export interface ModelSpec {
   size: SizeRule;
   /** Format used when the input has no output_format field (or does not set it). */
   defaultFormat: "jpeg" | "png";
+  /** Set for endpoints served from the generated catalogue: outputs follow its output schema. */
+  catalogue?: CatalogueEndpoint;
 }

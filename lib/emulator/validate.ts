@@ -3,6 +3,7 @@
 // Coercions follow pydantic's "lax" JSON mode: numeric strings become numbers, "true"/"1" become
 // booleans, and so on. On success the input comes back with defaults filled in.
 
+import { validateAgainst } from "./catalogue/validate";
 import { IMAGE_SIZE_PRESETS, type FieldSpec, type InputSchema, type NumberField } from "./schema";
 
 export type Loc = (string | number)[];
@@ -73,6 +74,8 @@ function validateObject(
 
 function validateField(spec: FieldSpec, raw: unknown, loc: Loc, issues: ValidationIssue[]): unknown {
   switch (spec.type) {
+    case "json":
+      return validateAgainst(spec.schema, raw, loc, issues, spec.definitions);
     case "string":
       if (typeof raw !== "string") {
         issues.push({ loc, msg: "Input should be a valid string", type: "string_type", input: raw });
