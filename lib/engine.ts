@@ -1,5 +1,5 @@
 // The JS side of the native engine: one NativeClient per FalClient, created on first use, with
-// job ids, record dispatch, abort wiring and cleanup. All HTTP goes through here.
+// record dispatch by the job ids the native client allocates, abort wiring and cleanup. All HTTP goes through here.
 import {
   loadAddon,
   type NativeClient,
@@ -68,7 +68,6 @@ const closeOnCollect = new FinalizationRegistry<NativeClient>((native) => native
 
 export class Engine {
   private native: NativeClient | undefined;
-  private nextId = 0;
   private readonly jobs = new Map<number, Job>();
 
   constructor(readonly network: ClientNetwork = new ClientNetwork()) {}
@@ -81,7 +80,7 @@ export class Engine {
   request(spec: NativeRequestSpec, signal?: AbortSignal, onProgress?: (record: TransferProgressRecord) => void): Promise<FinalRecord> {
     spec.proxy = this.network.proxyFor(spec.url);
     return this.start(
-      (native, id) => native.request(id, spec),
+      (native) => native.request(spec),
       spec.url,
       signal,
       onProgress && ((record) => {
@@ -97,7 +96,7 @@ export class Engine {
   subscribe(spec: NativeSubscribeSpec, signal: AbortSignal | undefined, onProgress: (record: ProgressRecord) => void): Promise<FinalRecord> {
     spec.submit.proxy = this.network.proxyFor(spec.submit.url);
     spec.proxy = this.network.proxyFor(spec.requestsPrefix);
-    return this.start((native, id) => native.subscribe(id, spec), spec.submit.url, signal, (record) => {
+    return this.start((native) => native.subscribe(spec), spec.submit.url, signal, (record) => {
       if (record.type === "enqueued" || record.type === "status") onProgress(record);
     });
   }
@@ -110,10 +109,7 @@ export class Engine {
     let jobId = 0;
     spec.request.proxy = this.network.proxyFor(spec.request.url);
     const finished = this.start(
-      (native, id) => {
-        jobId = id;
-        native.stream(id, spec);
-      },
+      (native) => (jobId = native.stream(spec)),
       spec.request.url,
       signal,
       (record) => onRecord(record as StreamRecord),
@@ -138,7 +134,7 @@ export class Engine {
   }
 
   private start(
-    begin: (native: NativeClient, id: number) => void,
+    begin: (native: NativeClient) => number,
     url: string,
     signal: AbortSignal | undefined,
     onProgress?: (record: InterimRecord) => void,
@@ -149,7 +145,16 @@ export class Engine {
         return;
       }
       const native = this.client();
-      const id = ++this.nextId;
+      // The native client allocates the id (records only arrive asynchronously, so none can be
+      // missed before the job is registered below).
+      let id: number;
+      try {
+        id = begin(native);
+      } catch (error) {
+        reject(error);
+        return;
+      }
+      let detach = () => {};
       const finish = () => {
         detach();
         this.jobs.delete(id);
@@ -164,7 +169,6 @@ export class Engine {
         }
         reject(error);
       };
-      const detach = onAbort(signal, () => fail(abortReason(signal!)));
       this.jobs.set(id, {
         onRecord: (record) => {
           if (FINAL_TYPES.has(record.type)) {
@@ -181,12 +185,12 @@ export class Engine {
         },
       });
       busyEngines.add(this);
-      try {
-        begin(native, id);
-      } catch (error) {
-        finish();
-        reject(error);
+      // A signal aborted while the spec was read (by one of its getters) cancels at once.
+      if (signal?.aborted) {
+        fail(abortReason(signal));
+        return;
       }
+      detach = onAbort(signal, () => fail(abortReason(signal!)));
     });
   }
 

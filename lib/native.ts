@@ -32,6 +32,22 @@ export interface NativeRequestSpec {
   retry: NativeRetryPolicy;
   /** HTTP(S) proxy URL for this request, "" or unset for a direct connection (set by the engine). */
   proxy?: string;
+  /**
+   * Whole-call deadline in ms, retries and backoff included (0 or unset: none). On expiry the
+   * native side cancels the call and reports an "error" record with code "ETIMEDOUT" and reason
+   * "timeout". Values above 2^31-1 ms are clamped; negative or NaN is refused.
+   */
+  timeout?: number;
+  /** Per-attempt connect deadline in ms (DNS + TCP + TLS + proxy). Unset: 10,000. 0: none. */
+  connectTimeout?: number;
+  /**
+   * Per-attempt stall deadline in ms: while the request body is being sent, or once the response
+   * has started arriving, an attempt fails (reason "stall") when fewer than 100 bytes per second on
+   * average moved during a whole window of this length. Waiting for the first response byte is not
+   * a stall (a long run waits minutes; dead peers are found by TCP keep-alive instead), and neither
+   * is the body of a stream (its `idleTimeout` governs it). Unset: 30,000. 0: none.
+   */
+  stallTimeout?: number;
 }
 
 /**
@@ -83,6 +99,11 @@ export interface NativeResponse {
   timeoutType: string;
   /** Text bodies (JSON, text/*) arrive as a string, anything else as a Buffer. */
   body: string | Buffer;
+  /**
+   * The one JSON rule (native/json.cc): the content type contains "application/json",
+   * compared case-insensitively (the official client's rule). Decide JSON-ness by this flag only.
+   */
+  bodyIsJson: boolean;
   /** Set when the content type is JSON but the body failed simdjson validation. */
   jsonError?: string;
   /** Effective URL after redirects. */
@@ -97,10 +118,21 @@ export type NativeRecord =
       id: number;
       type: "error";
       code: string;
+      /** Deprecated: composed natively for now; JS should compose its message from the fields below. */
       message: string;
-      curlCode: number;
-      attempts: number;
+      /** Why it failed: see NativeErrorReason. */
+      reason: NativeErrorReason;
+      /** The request method and URL of the failing call (for a subscribe: the step that failed). */
+      method: string;
       url: string;
+      /** curl's CURLcode (0 when curl was not the one failing) and its error text ("" when none). */
+      curlCode: number;
+      curlText: string;
+      /** HTTP status of the failing attempt when a response head had arrived, else 0. */
+      status: number;
+      attempts: number;
+      /** The deadline that expired, in ms (reason "timeout", "connect" or "stall"). */
+      timeoutMs?: number;
       /** FAL_STREAM_BAD_EVENT: the event data that is not JSON. */
       detail?: string;
     }
@@ -121,13 +153,29 @@ export type NativeRecord =
   /** Final, stream: the body ended cleanly. */
   | { id: number; type: "streamEnd" };
 
+/**
+ * Why an "error" record failed:
+ * - "timeout": the whole-call `timeout` expired (code ETIMEDOUT);
+ * - "connect": the per-attempt connect deadline expired (code ETIMEDOUT);
+ * - "stall": the per-attempt stall deadline expired (code ETIMEDOUT);
+ * - "transport": any other network/TLS/protocol failure (see curlCode, curlText);
+ * - "bodyTooLarge": the response body is larger than fal-native keeps in memory (code ERR_BODY_TOO_LARGE);
+ * - "local": reading the upload file or writing the download failed (code is errno-style: ENOENT...);
+ * - "stream": a streaming body was malformed or idle (code FAL_STREAM_*);
+ * - "internal": the native side could not run or deliver the call (code ERR_FAL_NATIVE_INTERNAL).
+ */
+export type NativeErrorReason = "timeout" | "connect" | "stall" | "transport" | "bodyTooLarge" | "local" | "stream" | "internal";
+
 export interface NativeClient {
-  /** Starts one request; its final record ("response" or "error") comes back through onRecords. */
-  request(id: number, spec: NativeRequestSpec): void;
-  /** Starts a subscribe job. */
-  subscribe(id: number, spec: NativeSubscribeSpec): void;
-  /** Starts a streaming request. */
-  stream(id: number, spec: NativeStreamSpec): void;
+  /**
+   * Starts one request and returns the job id the native client allocated; its final record
+   * ("response" or "error") comes back through onRecords with that id.
+   */
+  request(spec: NativeRequestSpec): number;
+  /** Starts a subscribe job; returns its id. */
+  subscribe(spec: NativeSubscribeSpec): number;
+  /** Starts a streaming request; returns its id. */
+  stream(spec: NativeStreamSpec): number;
   /** Returns `bytes` of back-pressure credit to a stream once JS consumed what they carried. */
   acknowledge(id: number, bytes: number): void;
   /** Cancels a job and its transfer; no further record is delivered for it. */

@@ -70,7 +70,7 @@ void Client::EnsureOpen(Napi::Env env) const {
   if (!loop_) throw Napi::Error::New(env, "fal-native: the client is closed");
 }
 
-uint64_t Client::ReadJobId(const Napi::CallbackInfo& info) {
+uint64_t Client::ReadJobId(const Napi::CallbackInfo& info) const {
   double id = info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : -1;
   if (!(id >= 1 && id < 9007199254740992.0) || std::floor(id) != id) {
     throw Napi::TypeError::New(info.Env(), "fal-native: job id must be a positive integer");
@@ -80,13 +80,18 @@ uint64_t Client::ReadJobId(const Napi::CallbackInfo& info) {
 
 template <typename JobType, typename Spec>
 Napi::Value Client::StartJob(const Napi::CallbackInfo& info, Spec (*readSpec)(const Napi::Value&)) {
-  EnsureOpen(info.Env());
-  uint64_t id = ReadJobId(info);
-  // Read (and validated) before anything is tracked: a bad spec throws and leaves no trace.
-  auto job = std::make_unique<JobType>(id, readSpec(info[1]));
-  dispatcher_->Track(info.Env(), id);
+  Napi::Env env = info.Env();
+  EnsureOpen(env);
+  // The whole spec is read (and validated) before any state is touched: its getters run JS, which
+  // may start other jobs or close this client. A bad spec throws and leaves no trace.
+  Spec spec = readSpec(info[0]);
+  EnsureOpen(env);  // a getter may have closed the client meanwhile
+  // The native side allocates job ids, so JS can never reuse the id of a job that is still live.
+  uint64_t id = ++lastJobId_;
+  auto job = std::make_unique<JobType>(id, std::move(spec));
+  dispatcher_->Track(env, id);
   loop_->Add(std::move(job));
-  return info.Env().Undefined();
+  return Napi::Number::New(env, static_cast<double>(id));
 }
 
 Napi::Value Client::Request(const Napi::CallbackInfo& info) {

@@ -27,10 +27,10 @@ class Client : public Napi::ObjectWrap<Client> {
   Napi::Value Cancel(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
 
-  // Reads the job id and spec, tracks the id and hands the job to the I/O thread.
+  // Reads the spec, allocates the job's id, tracks it and hands the job to the I/O thread; returns the id.
   template <typename JobType, typename Spec>
   Napi::Value StartJob(const Napi::CallbackInfo& info, Spec (*readSpec)(const Napi::Value&));
-  uint64_t ReadJobId(const Napi::CallbackInfo& info);
+  uint64_t ReadJobId(const Napi::CallbackInfo& info) const;
   void EnsureOpen(Napi::Env env) const;
   void Shutdown();
   static void OnEnvironmentTeardown(void* self);
@@ -39,6 +39,7 @@ class Client : public Napi::ObjectWrap<Client> {
   Dispatcher* dispatcher_ = nullptr;  // released, not deleted (see Dispatcher::Create)
   std::unique_ptr<IoLoop> loop_;
   bool cleanupHookRegistered_ = false;
+  uint64_t lastJobId_ = 0;  // ids are allocated here, never by JS (below IoLoop::kInternalIdBit)
 };
 
 }  // namespace falnative

@@ -36,8 +36,13 @@ Record FinalRecord(uint64_t id, CallOutcome&& outcome) {
   if (!outcome.gotResponse) {
     record.type = Record::Type::Error;
     record.code = outcome.errorCode.empty() ? NodeErrorCode(outcome.curlCode) : outcome.errorCode;
+    record.reason = outcome.errorCode.empty() ? "transport" : "local";
+    if (outcome.curlCode == CURLE_FILESIZE_EXCEEDED || outcome.curlCode == CURLE_WRITE_ERROR) record.reason = "bodyTooLarge";
     record.curlCode = static_cast<int>(outcome.curlCode);
+    record.curlText = outcome.curlCode == CURLE_OK ? "" : outcome.errorText;
+    record.method = outcome.method;
     record.url = outcome.url;
+    record.status = outcome.response.status;
     record.message = outcome.method + " " + outcome.url + " failed: " + outcome.errorText +
                      (outcome.attempts > 1 ? " (after " + std::to_string(outcome.attempts) + " attempts)" : "");
     return record;

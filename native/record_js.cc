@@ -12,6 +12,7 @@ Napi::Object ResponseToJs(Napi::Env env, HttpResponse& response) {
   out.Set("contentType", Napi::String::New(env, response.contentType));
   out.Set("timeoutType", Napi::String::New(env, response.timeoutType));
   out.Set("url", Napi::String::New(env, response.url));
+  out.Set("bodyIsJson", Napi::Boolean::New(env, response.bodyIsJson));
   if (response.bodyIsText) {
     // One string for JSON.parse in JS: measured faster than building objects through Node-API.
     out.Set("body", Napi::String::New(env, response.body));
@@ -52,10 +53,15 @@ Napi::Object RecordToJs(Napi::Env env, Record& record) {
       break;
     case Record::Type::Error:
       out.Set("code", Napi::String::New(env, record.code));
+      out.Set("reason", Napi::String::New(env, record.reason.empty() ? "transport" : record.reason));
       out.Set("message", Napi::String::New(env, record.message));
-      out.Set("curlCode", Napi::Number::New(env, record.curlCode));
-      out.Set("attempts", Napi::Number::New(env, record.attempts));
+      out.Set("method", Napi::String::New(env, record.method));
       out.Set("url", Napi::String::New(env, record.url));
+      out.Set("curlCode", Napi::Number::New(env, record.curlCode));
+      out.Set("curlText", Napi::String::New(env, record.curlText));
+      out.Set("status", Napi::Number::New(env, static_cast<double>(record.status)));
+      out.Set("attempts", Napi::Number::New(env, record.attempts));
+      if (record.timeoutMs > 0) out.Set("timeoutMs", Napi::Number::New(env, static_cast<double>(record.timeoutMs)));
       if (!record.detail.empty()) out.Set("detail", Napi::String::New(env, record.detail));
       break;
     case Record::Type::Enqueued:

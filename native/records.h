@@ -17,6 +17,7 @@ struct HttpResponse {
   std::string timeoutType;
   std::string body;
   bool bodyIsText = true;
+  bool bodyIsJson = false;  // IsJsonContentType(contentType): the one rule, reported to JS
   std::string jsonError;  // set when a JSON body failed validation
   std::string url;        // effective URL
 };
@@ -34,10 +35,16 @@ struct Record {
   Type type = Type::Response;
   int attempts = 0;
   HttpResponse response;   // Response
-  std::string code;        // Error: Node-style code (ECONNREFUSED, ...)
-  std::string message;     // Error
-  int curlCode = 0;        // Error
-  std::string url;         // Error
+  // Error: structured fields; JS composes the message from them (`message` is kept until it does).
+  std::string code;        // Node-style code (ECONNREFUSED, ETIMEDOUT, ...)
+  std::string reason;      // NativeErrorReason in lib/native.ts: timeout, connect, stall, transport, ...
+  std::string message;     // deprecated: composed natively for now
+  std::string method;      // of the failing call
+  std::string url;         // of the failing call
+  int curlCode = 0;        // 0 when curl was not the one failing
+  std::string curlText;    // curl's error text
+  long status = 0;         // HTTP status of the failing attempt when a head had arrived
+  int64_t timeoutMs = 0;   // the deadline that expired (timeout, connect, stall)
   std::string requestId;   // Enqueued, Timeout
   std::string body;        // Enqueued (submit JSON), Status (status JSON)
   int64_t sent = 0, sendTotal = 0, received = 0, receiveTotal = 0;  // Progress

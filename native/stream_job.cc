@@ -140,7 +140,9 @@ Record StreamJob::Failure(const std::string& code, const std::string& message) c
   record.id = id();
   record.type = Record::Type::Error;
   record.code = code;
+  record.reason = "stream";
   record.message = message;
+  record.method = spec_.request.method;
   record.url = spec_.request.url;
   record.attempts = callAttempts;
   return record;

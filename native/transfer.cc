@@ -261,6 +261,7 @@ HttpResponse Transfer::Head() const {
   response.contentType = HeaderValue(response.headers, "content-type");
   response.timeoutType = HeaderValue(response.headers, "x-fal-request-timeout-type");
   response.bodyIsText = IsTextContentType(response.contentType);
+  response.bodyIsJson = IsJsonContentType(response.contentType);
   return response;
 }
 

@@ -18,13 +18,14 @@ function response(status, body, extra = {}) {
       timeoutType: extra.timeoutType ?? "",
       body: text,
       url: extra.url ?? "https://fake.example/",
+      bodyIsJson: contentType.toLowerCase().includes("application/json"),
       ...(extra.jsonError ? { jsonError: extra.jsonError } : {}),
     },
   };
 }
 
 function transportFailure(code, message, url, attempts = 1) {
-  return { type: "error", code, message, curlCode: 7, attempts, url };
+  return { type: "error", code, reason: "transport", message, method: "GET", url, curlCode: 7, curlText: message, status: 0, attempts };
 }
 
 class FakeNative {
@@ -36,14 +37,20 @@ class FakeNative {
     this.subscribes = [];
     this.cancelled = [];
     this.closed = false;
+    this.lastId = 0;
   }
-  request(id, spec) {
+  // Like the addon, the fake allocates job ids and returns them.
+  request(spec) {
+    const id = ++this.lastId;
     this.requests.push({ id, spec });
     const reply = this.respond(spec, this);
     if (reply) this.deliver(id, reply);
+    return id;
   }
-  subscribe(id, spec) {
+  subscribe(spec) {
+    const id = ++this.lastId;
     this.subscribes.push({ id, spec });
+    return id;
   }
   cancel(id) {
     this.cancelled.push(id);
