@@ -19,6 +19,14 @@ export type RunOptions<Input> = {
   readonly storageSettings?: StorageSettings;
   /** Server-side start timeout in seconds (> 1), sent as `x-fal-request-timeout`. */
   readonly startTimeout?: number;
+  /**
+   * fal-native addition: the longest this whole call may take, in ms (retries, backoff and, for
+   * uploads and downloads, every request of the call included). On expiry the native transfer is
+   * cancelled and the call rejects with a TransportError whose code is "ETIMEDOUT" (not retryable
+   * by isRetryableError, as a user's own deadline). 0: no limit. Default: config.callTimeout.
+   * Not to be confused with `startTimeout` (server-side, seconds) or subscribe's `timeout`.
+   */
+  readonly callTimeout?: number;
 };
 
 export type UrlOptions = {
@@ -73,17 +81,35 @@ export type ValidationErrorInfo = {
   type: string;
 };
 
-/** The body fal POSTs to a `webhookUrl` when a queued request finishes. */
-export type WebHookResponse<Payload = any> =
+/**
+ * The body fal POSTs to a `webhookUrl` when a queued request finishes (wire doc §11). Compatible
+ * with @fal-ai/client's type, plus the fields fal sends that it lacks:
+ *
+ * - `status` "OK" when the model answered 2xx; "ERROR" otherwise, with `error`
+ *   "Invalid status code: <code>" and the model's error body (e.g. 422 `{detail: [...]}`) as `payload`.
+ * - `payload_error`: set when the result was not JSON; `payload` is then `null` whatever its type says.
+ * - `gateway_request_id`: fal sends it (usually equal to `request_id`; it differs after a platform retry).
+ *
+ * `Payload` is the endpoint's output type; `ErrorPayload` types the ERROR body (default any).
+ * Handlers should be idempotent on `request_id`: fal retries deliveries that were not answered 2xx.
+ */
+export type WebHookResponse<Payload = any, ErrorPayload = any> =
   | {
       status: "OK";
       payload: Payload;
       error: never;
       request_id: string;
+      gateway_request_id?: string;
+      /** Why `payload` is null: the result was not JSON serializable. */
+      payload_error?: string;
     }
   | {
       status: "ERROR";
-      payload: Payload;
+      payload: ErrorPayload;
+      /** "Invalid status code: <code>". */
       error: string;
       request_id: string;
+      gateway_request_id?: string;
+      /** Why `payload` is null: the error body was not JSON. */
+      payload_error?: string;
     };
