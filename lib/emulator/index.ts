@@ -52,7 +52,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const files = new FileStore();
   const log = options.quiet ? undefined : (line: string) => process.stderr.write(`[fal-emulator] ${line}\n`);
   const webhooks = new WebhookDispatcher(options.webhooks ?? {}, timing, log);
-  const queue = new JobQueue({ timing, files, maxImageSide: options.maxImageSide ?? 512, onCompleted: (job) => webhooks.completed(job) });
+  const queue = new JobQueue({ timing, files, maxImageSide: options.maxImageSide ?? 512, fetchInputUrls: options.fetchInputUrls, onCompleted: (job) => webhooks.completed(job) });
   const requests: RecordedRequest[] = [];
   const uploads = new UploadStore();
   const streams = new StreamRegistry();

@@ -13,6 +13,7 @@
 import { randomUUID } from "node:crypto";
 import type { FileStore } from "./files";
 import { generateOutput, progressLog } from "./inference";
+import { checkInputFiles, type FetchInputUrls } from "./input-files";
 import * as outcomes from "./outcomes";
 import { SLOW_FACTOR, type Scenario } from "./scenarios";
 import type { ModelSpec } from "./schema";
@@ -76,6 +77,8 @@ export interface QueueDeps {
   timing: ResolvedTiming;
   files: FileStore;
   maxImageSide: number;
+  /** Which input file URLs the app "downloads" before it runs (input-files.ts; default "local"). */
+  fetchInputUrls?: FetchInputUrls;
   /** Told about every request once it is COMPLETED (webhook delivery). */
   onCompleted?: (job: Job) => void;
 }
@@ -265,7 +268,17 @@ export class JobQueue {
       }
       this.jobTimer(job, () => runStep(step + 1), stepMs);
     };
-    this.jobTimer(job, () => runStep(1), stepMs);
+    // The app downloads its input files before the first step: 422 file_download_error if it cannot.
+    const files = { files: this.deps.files, mode: this.deps.fetchInputUrls ?? "local", origin: job.origin };
+    void checkInputFiles(job.model, validation.value, files).then((issues) => {
+      if (job.status !== "IN_PROGRESS" || this.disposed) return;
+      if (issues.length > 0) {
+        this.log(job, `Failed to download ${String(issues[0].input)}`, "ERROR");
+        this.finish(job, outcomes.validationFailed(issues));
+        return;
+      }
+      this.jobTimer(job, () => runStep(1), stepMs);
+    });
   }
 
   private produce(job: QueuedJob, input: Record<string, unknown>): Outcome {

@@ -54,6 +54,13 @@ export interface EmulatorOptions {
    * of the bytes actually served.
    */
   maxImageSide?: number;
+  /**
+   * Which `*_url` inputs (and file-valued fields) the simulated app downloads before it runs;
+   * one it cannot get fails the request with fal's 422 `file_download_error`.
+   * "local" (default): only URLs on the emulator itself (its CDN: generated files and finished
+   * uploads); "all": remote http(s) URLs are fetched too; "none": nothing is checked.
+   */
+  fetchInputUrls?: "local" | "all" | "none";
   /** Oldest entries of `Emulator.requests` are dropped beyond this many (default 10000). */
   maxRecordedRequests?: number;
   /**
