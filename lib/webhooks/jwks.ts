@@ -97,6 +97,8 @@ export class JwksUnavailableError extends Error {
 
 interface CacheEntry {
   keys: KeyObject[];
+  /** Counts fetches, so callers can tell a refetch happened. */
+  generation: number;
   fetchedAt: number;
   expiresAt: number;
 }
@@ -104,6 +106,7 @@ interface CacheEntry {
 const cache = new Map<string, CacheEntry>();
 const pending = new Map<string, Promise<CacheEntry>>();
 let engine: Engine | undefined;
+let generations = 0;
 
 /** Forget every cached JWKS (tests; or after you rotated keys on a fake). */
 export function clearJwksCache(): void {
@@ -121,7 +124,7 @@ export interface KeyRequest {
 }
 
 /** The keys at `url`: cached, or fetched (one fetch at a time per URL). */
-export async function getKeys(request: KeyRequest): Promise<{ keys: KeyObject[]; fetchedAt: number }> {
+export async function getKeys(request: KeyRequest): Promise<{ keys: KeyObject[]; generation: number }> {
   const now = Date.now();
   const hit = cache.get(request.url);
   const force = request.forceRefreshOlderThanMs !== undefined && hit !== undefined && now - hit.fetchedAt >= request.forceRefreshOlderThanMs;
@@ -138,7 +141,7 @@ async function fetchKeys(request: KeyRequest): Promise<CacheEntry> {
   const json = await nativeGetJson(request.url, request.timeoutMs);
   const keys = keysOf(json);
   const fetchedAt = Date.now();
-  const entry = { keys, fetchedAt, expiresAt: fetchedAt + Math.min(Math.max(0, request.cacheTtlMs), MAX_JWKS_CACHE_MS) };
+  const entry = { keys, generation: ++generations, fetchedAt, expiresAt: fetchedAt + Math.min(Math.max(0, request.cacheTtlMs), MAX_JWKS_CACHE_MS) };
   cache.set(request.url, entry);
   return entry;
 }

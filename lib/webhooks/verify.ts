@@ -156,13 +156,13 @@ export async function verifyWebhookWithMeta<Output = any>(
         throw error;
       }
     };
-    let { keys, fetchedAt } = await load();
+    let { keys, generation } = await load();
     if (!matches(keys)) {
       // Keys may have rotated since the copy was cached: fetch once more (not for a fresh copy).
       const cooldown = params.refetchCooldownMs ?? DEFAULT_REFETCH_COOLDOWN_MS;
       const fresh = await load(cooldown);
-      const refetched = fresh.fetchedAt !== fetchedAt;
-      ({ keys, fetchedAt } = fresh);
+      const refetched = fresh.generation !== generation;
+      ({ keys, generation } = fresh);
       if (keys.length === 0) {
         throw new WebhookVerificationError("unknown_key", `the JWKS at ${url} holds no Ed25519 key`, ids);
       }
