@@ -3,7 +3,7 @@
 // the bounds the live apps enforce (num_images 1..4, steps 1..50, ...). Unknown input fields
 // are ignored, as pydantic does by default.
 
-import { catalogueHasApp } from "./catalogue/load";
+import { catalogueEndpoint, catalogueHasApp } from "./catalogue/load";
 import { catalogueModel } from "./catalogue/model";
 import type { FieldSpec, InputSchema, ModelSpec } from "./schema";
 
@@ -411,7 +411,9 @@ export function isKnownApp(appId: string): boolean {
 const STREAMING_MODEL_IDS: ReadonlySet<string> = new Set(["fal-ai/hidream-i1-full", "fal-ai/hidream-i1-fast"]);
 
 export function streamsPartialOutputs(endpointId: string): boolean {
-  return STREAMING_MODEL_IDS.has(endpointId);
+  // Catalogue endpoints stream only where the official type map lists an "<id>/stream" endpoint
+  // (fal-ai/flux-lora, fal-ai/flux-krea-lora); the map says nothing else about streaming.
+  return STREAMING_MODEL_IDS.has(endpointId) || (!MODELS_BY_ID.has(endpointId) && catalogueEndpoint(`${endpointId}/stream`) !== undefined);
 }
 
 /** Apps with a realtime WebSocket endpoint (`<run>/<app>/realtime`, realtime.ts). */

@@ -129,6 +129,8 @@ function arrayValue(s: Synth, node: JsonSchema, path: string[], depth: number): 
   if (!node.items || depth >= MAX_DEPTH) return [];
   const key = path[path.length - 1] ?? "";
   const items = deref(node.items, s.endpoint.definitions);
+  // `Array<void>` in the type map (untyped lists): only an empty list matches it.
+  if (items.type === "null") return [];
   let length = 1;
   if (isMediaObject(items) || key === "has_nsfw_concepts" || /^(images|videos|audios|outputs)$/.test(key)) length = s.count;
   else if (key === "embedding" || key === "embeddings" || /^(vector|values)$/.test(key)) length = 8;
