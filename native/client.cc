@@ -37,7 +37,7 @@ Client::Client(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Client>(info),
     }
   });
   Dispatcher* dispatcher = dispatcher_;
-  loop_ = std::make_unique<IoLoop>(std::move(options), [dispatcher](Record&& record) {
+  loop_ = IoLoop::Start(std::move(options), [dispatcher](Record&& record) {
     dispatcher->Post(std::move(record));
   });
   cleanupHookRegistered_ = napi_add_env_cleanup_hook(env, &Client::OnEnvironmentTeardown, this) == napi_ok;
@@ -56,7 +56,9 @@ void Client::OnEnvironmentTeardown(void* self) {
 
 void Client::Shutdown() {
   if (loop_) {
-    loop_->Stop();  // joins: no record can be posted after this
+    // Only signals: the I/O thread drops its jobs and frees curl on its own, so closing never
+    // waits for the network (a slow resolver, a TLS shutdown). No record is posted after this.
+    loop_->Stop();
     loop_.reset();
   }
   if (dispatcher_) {

@@ -37,7 +37,7 @@ class Client : public Napi::ObjectWrap<Client> {
 
   napi_env env_;
   Dispatcher* dispatcher_ = nullptr;  // released, not deleted (see Dispatcher::Create)
-  std::unique_ptr<IoLoop> loop_;
+  std::shared_ptr<IoLoop> loop_;  // shared with its I/O thread, which outlives Stop() briefly
   bool cleanupHookRegistered_ = false;
   uint64_t lastJobId_ = 0;  // ids are allocated here, never by JS (below IoLoop::kInternalIdBit)
 };

@@ -2,8 +2,7 @@
 
 #include <algorithm>
 
-#include "certificate_errors.h"
-#include "retry.h"
+#include "specs.h"
 
 namespace falnative {
 namespace {
@@ -11,13 +10,22 @@ namespace {
 constexpr int kMaxWaitMs = 1000;
 }  // namespace
 
+std::shared_ptr<IoLoop> IoLoop::Start(ClientOptions options, Sink sink) {
+  std::shared_ptr<IoLoop> loop(new IoLoop(std::move(options), std::move(sink)));
+  // The thread keeps the loop alive until it has cleaned up; nobody joins it.
+  std::thread([loop] { loop->Run(); }).detach();
+  return loop;
+}
+
 IoLoop::IoLoop(ClientOptions options, Sink sink) : options_(std::move(options)), sink_(std::move(sink)) {
   multi_ = curl_multi_init();
   curl_multi_setopt(multi_, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
-  thread_ = std::thread([this] { Run(); });
 }
 
-IoLoop::~IoLoop() { Stop(); }
+// Runs on the I/O thread when it lets go of the loop (or on the JS thread if it never started).
+IoLoop::~IoLoop() {
+  if (multi_) curl_multi_cleanup(multi_);
+}
 
 void IoLoop::Add(std::unique_ptr<Job> job) {
   if (stopping_) return;
@@ -47,13 +55,17 @@ void IoLoop::Acknowledge(uint64_t id, int64_t bytes) {
 }
 
 void IoLoop::Stop() {
-  std::call_once(stopOnce_, [this] {
-    stopping_ = true;
-    curl_multi_wakeup(multi_);
-    if (thread_.joinable()) thread_.join();
-    curl_multi_cleanup(multi_);
-    multi_ = nullptr;
-  });
+  {
+    // Waits at most for a record being posted (microseconds), never for the network.
+    std::lock_guard<std::mutex> lock(sinkMutex_);
+    sink_ = nullptr;
+  }
+  if (!stopping_.exchange(true)) curl_multi_wakeup(multi_);
+}
+
+void IoLoop::Emit(Record&& record) {
+  std::lock_guard<std::mutex> lock(sinkMutex_);
+  if (sink_) sink_(std::move(record));
 }
 
 void IoLoop::Run() {
@@ -70,6 +82,7 @@ void IoLoop::Run() {
     int running = 0;
     curl_multi_perform(multi_, &running);
     ReadFinishedTransfers();
+    DeliverOutcomes();
     ReapFinished();
     if (stopping_) break;
 
@@ -77,22 +90,20 @@ void IoLoop::Run() {
     curl_multi_timeout(multi_, &curlWait);
     int wait = MillisUntilNextTimer();
     if (curlWait >= 0) wait = std::min<int>(wait, static_cast<int>(curlWait));
+    if (!outcomes_.empty()) wait = 0;
     {
       std::lock_guard<std::mutex> lock(commandsMutex_);
       if (!commands_.empty()) wait = 0;
     }
     if (wait > 0) curl_multi_poll(multi_, nullptr, 0, wait, nullptr);
   }
-  // Shutting down: drop every job and transfer without reporting (the environment is going away
-  // or the client was closed).
-  for (auto& entry : jobs_) {
-    if (Transfer* transfer = entry.second->transfer) {
-      curl_multi_remove_handle(multi_, transfer->easy());
-      delete transfer;
-    }
-  }
+  // Stopped (client closed, collected, or its environment going away): drop every job and
+  // transfer without reporting. Handles leave the multi without waiting for a resolver thread
+  // (CURLOPT_QUICK_EXIT, transfer.cc).
   jobs_.clear();
   timers_.clear();
+  timerQueue_.clear();
+  outcomes_.clear();
   std::lock_guard<std::mutex> lock(commandsMutex_);
   commands_.clear();
 }
@@ -109,7 +120,7 @@ void IoLoop::DrainCommands() {
     } else if (command.kind == Command::Kind::Acknowledge) {
       auto found = jobs_.find(command.id);
       if (found != jobs_.end()) found->second->OnAcknowledged(*this, command.bytes);
-    } else {
+    } else if (jobs_.count(command.id) == 0) {  // ids are allocated natively: never live twice
       Job& job = *command.job;
       jobs_[command.id] = std::move(command.job);
       job.Start(*this);
@@ -123,55 +134,77 @@ void IoLoop::Spawn(std::unique_ptr<Job> job) {
   started.Start(*this);
 }
 
-void IoLoop::BeginCall(Job& job, const RequestSpec& spec) {
-  job.callSpec = &spec;
-  job.callAttempts = 0;
-  StartAttempt(job);
+uint64_t IoLoop::Schedule(double delayMs, uint64_t ownerJobId, std::function<void()> fire) {
+  uint64_t id = ++timerIds_;
+  Clock::time_point when = DeadlineAfter(Clock::now(), delayMs);
+  timers_.emplace(id, Timer{when, ownerJobId, 0, std::move(fire)});
+  timerQueue_.emplace(when, id);
+  return id;
 }
 
-void IoLoop::StartAttempt(Job& job) {
-  ProgressFn progress;
-  if (job.callSpec->progress) {
-    uint64_t id = job.id();
-    progress = [this, id](int64_t sent, int64_t sendTotal, int64_t received, int64_t receiveTotal) {
-      Record record;
-      record.id = id;
-      record.type = Record::Type::Progress;
-      record.sent = sent;
-      record.sendTotal = sendTotal;
-      record.received = received;
-      record.receiveTotal = receiveTotal;
-      Emit(std::move(record));
-    };
+void IoLoop::Unschedule(uint64_t timerId) {
+  auto found = timers_.find(timerId);
+  if (found == timers_.end()) return;
+  auto range = timerQueue_.equal_range(found->second.when);
+  for (auto it = range.first; it != range.second; ++it) {
+    if (it->second == timerId) {
+      timerQueue_.erase(it);
+      break;
+    }
   }
-  auto* transfer = new Transfer(job.id(), *job.callSpec, transferSettings_, std::move(progress));
-  job.transfer = transfer;
-  if (BodySink sink = job.MakeBodySink()) transfer->SetBodySink(std::move(sink));
-  if (!transfer->localErrorCode().empty()) {
-    // The body file could not be opened: nothing to send, and retrying would not help.
-    OnTransferDone(transfer, CURLE_READ_ERROR);
-    return;
-  }
-  curl_multi_add_handle(multi_, transfer->easy());
-}
-
-void IoLoop::AbortCall(Job& job) {
-  if (job.transfer) {
-    curl_multi_remove_handle(multi_, job.transfer->easy());
-    delete job.transfer;
-    job.transfer = nullptr;
-  }
-  ClearTimer(job, kRetryTag);
+  timers_.erase(found);
 }
 
 void IoLoop::SetTimer(Job& job, int tag, double delayMs) {
-  auto when = Clock::now() + std::chrono::microseconds(static_cast<int64_t>(delayMs * 1000));
-  timers_.emplace(when, TimerKey{job.id(), tag});
+  uint64_t jobId = job.id();
+  uint64_t id = Schedule(delayMs, jobId, [this, jobId, tag] {
+    auto found = jobs_.find(jobId);
+    if (found != jobs_.end()) found->second->OnTimer(*this, tag);
+  });
+  timers_[id].tag = tag;
 }
 
 void IoLoop::ClearTimer(Job& job, int tag) {
-  for (auto it = timers_.begin(); it != timers_.end();) {
-    it = (it->second.jobId == job.id() && it->second.tag == tag) ? timers_.erase(it) : std::next(it);
+  std::vector<uint64_t> ids;
+  for (const auto& entry : timers_) {
+    if (entry.second.jobId == job.id() && entry.second.tag == tag) ids.push_back(entry.first);
+  }
+  for (uint64_t id : ids) Unschedule(id);
+}
+
+std::string IoLoop::AddTransfer(Transfer& transfer) {
+  if (!transfer.easy()) return "curl_easy_init failed";
+  CURLMcode code = curl_multi_add_handle(multi_, transfer.easy());
+  if (code != CURLM_OK) return std::string("curl_multi_add_handle: ") + curl_multi_strerror(code);
+  transfer.SetInMulti(true);
+  return "";
+}
+
+void IoLoop::RemoveTransfer(Transfer& transfer) {
+  if (!transfer.inMulti()) return;
+  curl_multi_remove_handle(multi_, transfer.easy());
+  transfer.SetInMulti(false);
+}
+
+void IoLoop::PostOutcome(uint64_t jobId, uint64_t callSerial, CallOutcome&& outcome) {
+  outcomes_.push_back(Outcome{jobId, callSerial, std::move(outcome)});
+}
+
+void IoLoop::DeliverOutcomes() {
+  // A job handling an outcome may start its next call, which may report at once (curl refused
+  // it): keep going until nothing is left.
+  while (!outcomes_.empty()) {
+    std::vector<Outcome> outcomes;
+    outcomes.swap(outcomes_);
+    for (auto& entry : outcomes) {
+      auto found = jobs_.find(entry.jobId);
+      if (found == jobs_.end()) continue;
+      Job& job = *found->second;
+      // A call the job abandoned meanwhile (timeout, idle stream) has nothing left to say.
+      if (!job.call() || job.call()->serial() != entry.callSerial) continue;
+      std::unique_ptr<Call> done = job.TakeCall();
+      job.OnCallDone(*this, std::move(entry.outcome));
+    }
   }
 }
 
@@ -186,31 +219,32 @@ void IoLoop::ReapFinished() {
 void IoLoop::Remove(uint64_t id) {
   auto found = jobs_.find(id);
   if (found == jobs_.end()) return;
-  AbortCall(*found->second);
-  for (auto it = timers_.begin(); it != timers_.end();) {
-    it = it->second.jobId == id ? timers_.erase(it) : std::next(it);
-  }
+  std::unique_ptr<Job> job = std::move(found->second);
   jobs_.erase(found);
+  job.reset();  // its Call leaves the multi handle and unschedules its own timers
+  std::vector<uint64_t> ids;
+  for (const auto& entry : timers_) {
+    if (entry.second.jobId == id) ids.push_back(entry.first);
+  }
+  for (uint64_t timer : ids) Unschedule(timer);
 }
 
 int IoLoop::MillisUntilNextTimer() const {
-  if (timers_.empty()) return kMaxWaitMs;
-  auto until = std::chrono::duration_cast<std::chrono::milliseconds>(timers_.begin()->first - Clock::now()).count();
+  if (timerQueue_.empty()) return kMaxWaitMs;
+  auto until = std::chrono::duration_cast<std::chrono::milliseconds>(timerQueue_.begin()->first - Clock::now()).count();
   return static_cast<int>(std::clamp<int64_t>(until + 1, 0, kMaxWaitMs));
 }
 
 void IoLoop::FireTimers() {
   auto now = Clock::now();
-  while (!timers_.empty() && timers_.begin()->first <= now) {
-    TimerKey key = timers_.begin()->second;
-    timers_.erase(timers_.begin());
-    auto found = jobs_.find(key.jobId);
-    if (found == jobs_.end()) continue;
-    if (key.tag == kRetryTag) {
-      StartAttempt(*found->second);
-    } else {
-      found->second->OnTimer(*this, key.tag);
-    }
+  while (!timerQueue_.empty() && timerQueue_.begin()->first <= now) {
+    uint64_t id = timerQueue_.begin()->second;
+    timerQueue_.erase(timerQueue_.begin());
+    auto found = timers_.find(id);
+    if (found == timers_.end()) continue;
+    std::function<void()> fire = std::move(found->second.fire);
+    timers_.erase(found);
+    fire();
   }
 }
 
@@ -219,50 +253,8 @@ void IoLoop::ReadFinishedTransfers() {
   while (CURLMsg* message = curl_multi_info_read(multi_, &left)) {
     if (message->msg != CURLMSG_DONE) continue;
     Transfer* transfer = Transfer::FromEasy(message->easy_handle);
-    CURLcode code = message->data.result;
-    curl_multi_remove_handle(multi_, transfer->easy());
-    OnTransferDone(transfer, code);
+    transfer->owner()->OnTransferDone(message->data.result);
   }
-}
-
-void IoLoop::OnTransferDone(Transfer* transfer, CURLcode code) {
-  std::unique_ptr<Transfer> owned(transfer);
-  auto found = jobs_.find(transfer->jobId());
-  if (found == jobs_.end()) return;
-  Job& job = *found->second;
-  job.transfer = nullptr;
-  job.callAttempts++;
-  const RetryPolicy& policy = job.callSpec->retry;
-  bool attemptsLeft = job.callAttempts <= policy.maxRetries && job.MayRetry();
-
-  CallOutcome outcome;
-  outcome.attempts = job.callAttempts;
-  outcome.url = transfer->url();
-  outcome.method = transfer->method();
-  if (job.callSpec->progress) transfer->ReportFinalProgress();
-  if (code == CURLE_OK) {
-    outcome.response = transfer->TakeResponse();
-    outcome.gotResponse = transfer->localErrorCode().empty();
-    if (attemptsLeft && IsRetryableStatus(policy, outcome.response.status, outcome.response.timeoutType)) {
-      SetTimer(job, kRetryTag, BackoffDelayMs(policy, job.callAttempts - 1));
-      return;
-    }
-  }
-  if (!transfer->localErrorCode().empty()) {
-    // Local file trouble (ENOENT, ENOSPC, a file truncated mid-upload) is not the network's.
-    outcome.gotResponse = false;
-    outcome.errorCode = transfer->localErrorCode();
-    outcome.errorText = transfer->localErrorText();
-  } else if (code != CURLE_OK) {
-    if (attemptsLeft && IsRetryableTransportError(code)) {
-      SetTimer(job, kRetryTag, BackoffDelayMs(policy, job.callAttempts - 1));
-      return;
-    }
-    outcome.curlCode = code;
-    outcome.errorText = transfer->ErrorText(code);
-    if (code == CURLE_PEER_FAILED_VERIFICATION) outcome.errorCode = CertificateErrorCode(transfer->easy());
-  }
-  job.OnCallDone(*this, std::move(outcome));
 }
 
 }  // namespace falnative

@@ -1,6 +1,11 @@
 // The native I/O thread of one client: it owns one curl multi handle (connection reuse, HTTP/2
-// multiplexing), a command queue fed from JS and woken with curl_multi_wakeup, and timers for
-// poll intervals and retry backoff. JavaScript never touches anything in here.
+// multiplexing), a command queue fed from JS and woken with curl_multi_wakeup, and timers (poll
+// intervals, retry backoff, deadlines). Jobs and their Calls do the rest; JavaScript never touches
+// anything in here.
+//
+// Lifetime: the thread co-owns the loop. Stop() only signals and returns at once; the thread then
+// drops every job and frees curl on its own, so no JS-thread call (close, environment teardown, GC)
+// ever waits on the network. After Stop() no record reaches the sink.
 #pragma once
 
 #include <curl/curl.h>
@@ -28,7 +33,8 @@ class IoLoop {
   using Clock = std::chrono::steady_clock;
   using Sink = std::function<void(Record&&)>;
 
-  IoLoop(ClientOptions options, Sink sink);
+  // Starts the I/O thread, which holds a reference to the loop until it has cleaned up.
+  static std::shared_ptr<IoLoop> Start(ClientOptions options, Sink sink);
   ~IoLoop();
   IoLoop(const IoLoop&) = delete;
   IoLoop& operator=(const IoLoop&) = delete;
@@ -37,39 +43,55 @@ class IoLoop {
   void Add(std::unique_ptr<Job> job);
   void Cancel(uint64_t id);
   void Acknowledge(uint64_t id, int64_t bytes);  // streaming back-pressure credit from JS
-  void Stop();  // cancels everything and joins; idempotent
+  // Cancels everything without reporting; returns at once (never waits for the network). Idempotent.
+  void Stop();
 
-  // I/O thread only, for jobs.
-  void BeginCall(Job& job, const RequestSpec& spec);
-  void AbortCall(Job& job);
-  void SetTimer(Job& job, int tag, double delayMs);
-  void ClearTimer(Job& job, int tag);
-  void Emit(Record&& record) { sink_(std::move(record)); }
+  // I/O thread only.
+  void Emit(Record&& record);
   void Finish(Job& job);          // the job is destroyed once the current callback returns
   void Spawn(std::unique_ptr<Job> job);  // start a follow-up job with no JS counterpart
   uint64_t InternalId() { return kInternalIdBit | ++internalIds_; }
+  // Job timers: `job.OnTimer(tag)` after `delayMs` (saturating), unless cleared or the job ends.
+  void SetTimer(Job& job, int tag, double delayMs);
+  void ClearTimer(Job& job, int tag);
+  // Generic timers (Calls): `fire` after `delayMs`; dropped with the job `ownerJobId`. Returns an id.
+  uint64_t Schedule(double delayMs, uint64_t ownerJobId, std::function<void()> fire);
+  void Unschedule(uint64_t timerId);
+  // Calls: their transfers on the multi handle, and their outcomes, handed to the job later.
+  std::string AddTransfer(Transfer& transfer);  // "" or why curl refused it
+  void RemoveTransfer(Transfer& transfer);
+  void PostOutcome(uint64_t jobId, uint64_t callSerial, CallOutcome&& outcome);
+  uint64_t NextCallSerial() { return ++callSerials_; }
+  const TransferSettings& transferSettings() const { return transferSettings_; }
 
   static constexpr uint64_t kInternalIdBit = uint64_t{1} << 63;
 
  private:
+  IoLoop(ClientOptions options, Sink sink);
+
   struct Command {
     enum class Kind { Add, Cancel, Acknowledge } kind;
     uint64_t id = 0;
     std::unique_ptr<Job> job;
     int64_t bytes = 0;  // Acknowledge
   };
-  struct TimerKey {
+  struct Timer {
+    Clock::time_point when;
     uint64_t jobId;
-    int tag;
+    int tag;  // job timers; 0 for generic ones
+    std::function<void()> fire;
   };
-  static constexpr int kRetryTag = -1;
+  struct Outcome {
+    uint64_t jobId;
+    uint64_t callSerial;
+    CallOutcome outcome;
+  };
 
   void Run();
   void DrainCommands();
   void FireTimers();
   void ReadFinishedTransfers();
-  void OnTransferDone(Transfer* transfer, CURLcode code);
-  void StartAttempt(Job& job);
+  void DeliverOutcomes();
   void Remove(uint64_t id);
   void ReapFinished();
   int MillisUntilNextTimer() const;
@@ -77,19 +99,22 @@ class IoLoop {
   ClientOptions options_;
   std::shared_ptr<const TrustStore> trust_;  // parsed on the I/O thread before the first transfer
   TransferSettings transferSettings_;
-  Sink sink_;
+  std::mutex sinkMutex_;
+  Sink sink_;  // cleared by Stop(): nothing is posted after it returns
   CURLM* multi_ = nullptr;
-  std::thread thread_;
   std::atomic<bool> stopping_{false};
-  std::once_flag stopOnce_;
 
   std::mutex commandsMutex_;
   std::vector<Command> commands_;
 
   std::unordered_map<uint64_t, std::unique_ptr<Job>> jobs_;
-  std::multimap<Clock::time_point, TimerKey> timers_;
+  std::multimap<Clock::time_point, uint64_t> timerQueue_;
+  std::unordered_map<uint64_t, Timer> timers_;
+  uint64_t timerIds_ = 0;
+  std::vector<Outcome> outcomes_;
   std::vector<uint64_t> finished_;
   uint64_t internalIds_ = 0;
+  uint64_t callSerials_ = 0;
 };
 
 }  // namespace falnative

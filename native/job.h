@@ -1,12 +1,14 @@
 // A unit of work on the I/O thread: one logical request (with retries) or a whole subscription.
-// Jobs are sequential: at most one HTTP call in flight per job, plus timers.
+// Jobs are sequential: at most one Call in flight per job, plus timers. The job owns its Call.
 #pragma once
 
 #include <curl/curl.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
+#include "call.h"
 #include "records.h"
 #include "specs.h"
 #include "transfer.h"
@@ -14,18 +16,6 @@
 namespace falnative {
 
 class IoLoop;
-
-// The end of one logical call after the loop applied the retry policy.
-struct CallOutcome {
-  bool gotResponse = false;  // false: transport failure
-  HttpResponse response;
-  CURLcode curlCode = CURLE_OK;
-  std::string errorCode;  // set for failures outside curl (e.g. ENOENT opening a body file)
-  std::string errorText;
-  std::string url;
-  std::string method;
-  int attempts = 0;
-};
 
 class Job {
  public:
@@ -44,13 +34,17 @@ class Job {
   // Where a successful response body goes while it arrives; null: collected in memory.
   virtual BodySink MakeBodySink() { return nullptr; }
 
-  // Bookkeeping owned by IoLoop: the call in progress.
-  const RequestSpec* callSpec = nullptr;
-  int callAttempts = 0;
-  Transfer* transfer = nullptr;
+  // Starts a call of `spec` (which must outlive it), replacing any call in progress.
+  void BeginCall(IoLoop& loop, const RequestSpec& spec);
+  // Abandons the call in progress (its transfer and backoff), reporting nothing.
+  void AbortCall() { call_.reset(); }
+  Call* call() const { return call_.get(); }
+  // IoLoop: the call reported its outcome; the job may start the next one while handling it.
+  std::unique_ptr<Call> TakeCall() { return std::move(call_); }
 
  private:
   uint64_t id_;
+  std::unique_ptr<Call> call_;
 };
 
 }  // namespace falnative

@@ -36,8 +36,9 @@ Record FinalRecord(uint64_t id, CallOutcome&& outcome) {
   if (!outcome.gotResponse) {
     record.type = Record::Type::Error;
     record.code = outcome.errorCode.empty() ? NodeErrorCode(outcome.curlCode) : outcome.errorCode;
-    record.reason = outcome.errorCode.empty() ? "transport" : "local";
+    record.reason = !outcome.reason.empty() ? outcome.reason : "transport";
     if (outcome.curlCode == CURLE_FILESIZE_EXCEEDED || outcome.curlCode == CURLE_WRITE_ERROR) record.reason = "bodyTooLarge";
+    record.timeoutMs = outcome.timeoutMs;
     record.curlCode = static_cast<int>(outcome.curlCode);
     record.curlText = outcome.curlCode == CURLE_OK ? "" : outcome.errorText;
     record.method = outcome.method;
@@ -52,14 +53,14 @@ Record FinalRecord(uint64_t id, CallOutcome&& outcome) {
   return record;
 }
 
-void RequestJob::Start(IoLoop& loop) { loop.BeginCall(*this, spec_); }
+void RequestJob::Start(IoLoop& loop) { BeginCall(loop, spec_); }
 
 void RequestJob::OnCallDone(IoLoop& loop, CallOutcome&& outcome) {
   if (!silent_) loop.Emit(FinalRecord(id(), std::move(outcome)));
   loop.Finish(*this);
 }
 
-void SubscribeJob::Start(IoLoop& loop) { loop.BeginCall(*this, spec_.submit); }
+void SubscribeJob::Start(IoLoop& loop) { BeginCall(loop, spec_.submit); }
 
 RequestSpec SubscribeJob::QueueCall(const char* method, const std::string& suffix, const RetryPolicy& retry) const {
   RequestSpec call;
@@ -111,7 +112,7 @@ void SubscribeJob::OnSubmitted(IoLoop& loop, HttpResponse& response) {
   resultCall_ = QueueCall("GET", "", spec_.resultRetry);
   phase_ = Phase::Status;
   if (spec_.timeoutMs > 0) loop.SetTimer(*this, kTimeoutTimer, static_cast<double>(spec_.timeoutMs));
-  loop.BeginCall(*this, statusCall_);
+  BeginCall(loop, statusCall_);
 }
 
 void SubscribeJob::OnStatus(IoLoop& loop, HttpResponse& response) {
@@ -128,7 +129,7 @@ void SubscribeJob::OnStatus(IoLoop& loop, HttpResponse& response) {
     // The official client stops its timeout once it has seen COMPLETED.
     loop.ClearTimer(*this, kTimeoutTimer);
     phase_ = Phase::Result;
-    loop.BeginCall(*this, resultCall_);
+    BeginCall(loop, resultCall_);
   } else {
     loop.SetTimer(*this, kPollTimer, static_cast<double>(spec_.pollIntervalMs));
   }
@@ -136,14 +137,14 @@ void SubscribeJob::OnStatus(IoLoop& loop, HttpResponse& response) {
 
 void SubscribeJob::OnTimer(IoLoop& loop, int tag) {
   if (tag == kPollTimer) {
-    loop.BeginCall(*this, statusCall_);
+    BeginCall(loop, statusCall_);
   } else if (tag == kTimeoutTimer) {
     OnTimeout(loop);
   }
 }
 
 void SubscribeJob::OnTimeout(IoLoop& loop) {
-  loop.AbortCall(*this);
+  AbortCall();
   loop.ClearTimer(*this, kPollTimer);
   // Best effort, as the official client: the cancel's own outcome is not reported.
   loop.Spawn(std::make_unique<RequestJob>(loop.InternalId(), QueueCall("PUT", "/cancel", spec_.resultRetry), true));

@@ -44,6 +44,16 @@ double ReadNumber(const Napi::Object& object, const char* key, const std::string
   return value.As<Napi::Number>().DoubleValue();
 }
 
+// The one reader of time values (ms): refuses NaN and negatives, clamps the rest (+Infinity
+// included) to kMaxMilliseconds, so nothing downstream can overflow. Absent: `fallback`.
+double ReadMilliseconds(const Napi::Object& object, const char* key, const std::string& where, double fallback) {
+  Napi::Value value = object.Get(key);
+  if (value.IsUndefined()) return fallback;
+  double ms = value.IsNumber() ? value.As<Napi::Number>().DoubleValue() : -1;
+  if (!(ms >= 0)) Fail(object.Env(), where + "." + key, "a number of milliseconds >= 0");
+  return ClampMilliseconds(ms);
+}
+
 bool ReadBool(const Napi::Object& object, const char* key, const std::string& where) {
   Napi::Value value = object.Get(key);
   if (!value.IsBoolean()) Fail(object.Env(), where + "." + key, "a boolean");
@@ -128,6 +138,9 @@ RequestSpec ReadRequestSpec(const Napi::Value& value, const std::string& where) 
   if (!progress.IsUndefined()) spec.progress = ReadBool(object, "progress", where);
   spec.retry = ReadRetry(object.Get("retry"), where + ".retry");
   spec.proxy = ReadProxy(object, where);
+  spec.timeoutMs = ReadMilliseconds(object, "timeout", where, 0);
+  spec.connectTimeoutMs = ReadMilliseconds(object, "connectTimeout", where, kDefaultConnectTimeoutMs);
+  spec.stallTimeoutMs = ReadMilliseconds(object, "stallTimeout", where, kDefaultStallTimeoutMs);
   return spec;
 }
 

@@ -2,11 +2,43 @@
 // (spec_reader.cc) and then owned by the I/O thread; nothing here refers to a JS value.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace falnative {
+
+// Every time value (timeouts, intervals, delays) is milliseconds in [0, kMaxMilliseconds]: the
+// spec reader clamps what JS gives (spec_reader.cc, ReadMilliseconds) and timers saturate here, so
+// no double-to-integer cast or chrono addition can overflow. 2^31-1 ms is about 24.8 days, the
+// same ceiling as setTimeout.
+constexpr double kMaxMilliseconds = 2147483647.0;
+
+inline double ClampMilliseconds(double ms) {
+  if (!(ms > 0)) return 0;  // also NaN
+  return ms < kMaxMilliseconds ? ms : kMaxMilliseconds;
+}
+
+inline std::chrono::steady_clock::time_point DeadlineAfter(std::chrono::steady_clock::time_point now, double ms) {
+  return now + std::chrono::microseconds(static_cast<int64_t>(ClampMilliseconds(ms) * 1000.0));
+}
+
+// Per-attempt deadlines unless the spec says otherwise (lib/native.ts NativeRequestSpec):
+//   connect: 10 s for DNS + TCP + TLS (+ proxy), as undici's default connect timeout;
+//   stall:   30 s windows; an attempt that is sending its body, or receiving its response (from the
+//            first header byte on), fails when fewer than kStallMinBytesPerSecond bytes per second
+//            moved in a whole window (detected within two windows). Waiting for the first response
+//            byte is not a stall: a long fal.run waits minutes. Dead peers there are found by TCP
+//            keep-alive: first probe after 15 s idle, then every 5 s, dropped after 3 unanswered
+//            probes (about 30 s), transfer.cc. A stream's body is governed by its idleTimeout.
+// A whole-call timeout is opt-in (timeoutMs; 0: none).
+constexpr double kDefaultConnectTimeoutMs = 10000;
+constexpr double kDefaultStallTimeoutMs = 30000;
+constexpr int64_t kStallMinBytesPerSecond = 100;
+constexpr long kKeepAliveIdleSeconds = 15;
+constexpr long kKeepAliveIntervalSeconds = 5;
+constexpr long kKeepAliveProbes = 3;
 
 struct RetryPolicy {
   int maxRetries = 3;
@@ -32,6 +64,10 @@ struct RequestSpec {
   bool progress = false;
   RetryPolicy retry;
   std::string proxy;  // proxy URL chosen by JS for this request; empty: direct
+  // Deadlines (ms, 0: none). See Call (call.h) for what each one means.
+  double timeoutMs = 0;                             // the whole call, retries and backoff included
+  double connectTimeoutMs = kDefaultConnectTimeoutMs;  // each attempt: DNS + TCP + TLS + proxy
+  double stallTimeoutMs = kDefaultStallTimeoutMs;      // each attempt: too little progress per window
 };
 
 struct SubscribeSpec {

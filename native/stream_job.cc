@@ -26,7 +26,7 @@ void StreamJob::Start(IoLoop& loop) {
   loop_ = &loop;
   lastActivity_ = Clock::now();
   if (spec_.idleTimeoutMs > 0) ArmIdleTimer(loop, std::chrono::milliseconds(spec_.idleTimeoutMs));
-  loop.BeginCall(*this, spec_.request);
+  BeginCall(loop, spec_.request);
 }
 
 BodySink StreamJob::MakeBodySink() {
@@ -35,7 +35,7 @@ BodySink StreamJob::MakeBodySink() {
 
 size_t StreamJob::OnBody(IoLoop& loop, const char* data, size_t size) {
   if (failed_) return 0;
-  if (!headSent_) SendHead(loop, transfer->Head());
+  if (!headSent_) SendHead(loop, call()->transfer()->Head());
   // Checked before reading anything: curl offers the same bytes again after the unpause.
   if (unacknowledged_ >= spec_.highWaterMark) {
     paused_ = true;
@@ -107,6 +107,7 @@ void StreamJob::SendHead(IoLoop& loop, HttpResponse head) {
 
 void StreamJob::OnAcknowledged(IoLoop& loop, int64_t bytes) {
   unacknowledged_ = std::max<int64_t>(0, unacknowledged_ - bytes);
+  Transfer* transfer = call() ? call()->transfer() : nullptr;
   if (paused_ && unacknowledged_ < spec_.highWaterMark && transfer) {
     paused_ = false;
     lastActivity_ = Clock::now();  // the server was waiting for us, not the other way round
@@ -130,8 +131,10 @@ void StreamJob::OnTimer(IoLoop& loop, int tag) {
     ArmIdleTimer(loop, paused_ ? limit : limit - quiet);
     return;
   }
-  loop.AbortCall(*this);
-  loop.Emit(Failure("FAL_STREAM_IDLE_TIMEOUT", "no data for " + std::to_string(spec_.idleTimeoutMs) + " ms"));
+  Record failure = Failure("FAL_STREAM_IDLE_TIMEOUT", "no data for " + std::to_string(spec_.idleTimeoutMs) + " ms");
+  failure.timeoutMs = spec_.idleTimeoutMs;
+  AbortCall();
+  loop.Emit(std::move(failure));
   loop.Finish(*this);
 }
 
@@ -144,7 +147,7 @@ Record StreamJob::Failure(const std::string& code, const std::string& message) c
   record.message = message;
   record.method = spec_.request.method;
   record.url = spec_.request.url;
-  record.attempts = callAttempts;
+  record.attempts = call() ? call()->attempts() + 1 : 1;
   return record;
 }
 

@@ -62,11 +62,16 @@ bool IsTextContentType(const std::string& contentType) {
 
 }  // namespace
 
-Transfer::Transfer(uint64_t jobId, const RequestSpec& spec, const TransferSettings& settings, ProgressFn progress)
-    : jobId_(jobId), url_(spec.url), method_(spec.method), requestBody_(spec.body),
+Transfer::Transfer(Call* owner, const RequestSpec& spec, const TransferSettings& settings, ProgressFn progress)
+    : owner_(owner), url_(spec.url), method_(spec.method), requestBody_(spec.body),
       downloadPath_(spec.downloadTo), progress_(std::move(progress)) {
   easy_ = curl_easy_init();
+  if (!easy_) return;  // IoLoop::AddTransfer reports it
   curl_easy_setopt(easy_, CURLOPT_PRIVATE, this);
+  // Removing a handle whose name is still being resolved must not wait for the resolver thread
+  // (curl 8.14 joins it otherwise: a cancel or close would wait for DNS). The thread is detached
+  // and finishes on its own.
+  curl_easy_setopt(easy_, CURLOPT_QUICK_EXIT, 1L);
   curl_easy_setopt(easy_, CURLOPT_URL, url_.c_str());
   curl_easy_setopt(easy_, CURLOPT_ERRORBUFFER, errorBuffer_);
   curl_easy_setopt(easy_, CURLOPT_NOSIGNAL, 1L);
@@ -78,7 +83,15 @@ Transfer::Transfer(uint64_t jobId, const RequestSpec& spec, const TransferSettin
   curl_easy_setopt(easy_, CURLOPT_ACCEPT_ENCODING, "");  // gzip, br, zstd: whatever curl has
   curl_easy_setopt(easy_, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
   curl_easy_setopt(easy_, CURLOPT_PIPEWAIT, 1L);  // prefer multiplexing on an HTTP/2 connection
+  // Deadlines (specs.h): connect per attempt; the stall deadline is the Call's; dead peers during
+  // a long wait for the first response byte are found by keep-alive probes within ~30 s.
+  curl_easy_setopt(easy_, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(ClampMilliseconds(spec.connectTimeoutMs)));
   curl_easy_setopt(easy_, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(easy_, CURLOPT_TCP_KEEPIDLE, kKeepAliveIdleSeconds);
+  curl_easy_setopt(easy_, CURLOPT_TCP_KEEPINTVL, kKeepAliveIntervalSeconds);
+#if LIBCURL_VERSION_NUM >= 0x080900
+  curl_easy_setopt(easy_, CURLOPT_TCP_KEEPCNT, kKeepAliveProbes);  // older curl: the OS default count
+#endif
   // Bodies kept in memory are capped; a download to a file may be as large as the disk allows.
   if (downloadPath_.empty()) curl_easy_setopt(easy_, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(kMaxBodyBytes));
   if (progress_) {
@@ -173,6 +186,22 @@ int Transfer::OnProgress(void* self, curl_off_t dlTotal, curl_off_t dlNow, curl_
   return 0;
 }
 
+int64_t Transfer::BytesMoved() const {
+  curl_off_t sent = 0;
+  curl_easy_getinfo(easy_, CURLINFO_SIZE_UPLOAD_T, &sent);
+  return static_cast<int64_t>(sent) + received_;
+}
+
+bool Transfer::MustMakeProgress() const {
+  if (responseStarted_) return !sinking_;
+  curl_off_t connected = 0, sent = 0, total = -1;
+  curl_easy_getinfo(easy_, CURLINFO_CONNECT_TIME_T, &connected);
+  if (connected == 0) return false;  // still connecting: the connect deadline's business
+  curl_easy_getinfo(easy_, CURLINFO_SIZE_UPLOAD_T, &sent);
+  curl_easy_getinfo(easy_, CURLINFO_CONTENT_LENGTH_UPLOAD_T, &total);
+  return total > 0 && sent < total;  // still sending the body
+}
+
 void Transfer::ReportFinalProgress() {
   if (progress_) progress_(progressNow_[0], progressNow_[1], progressNow_[2], progressNow_[3]);
 }
@@ -208,6 +237,7 @@ Transfer* Transfer::FromEasy(CURL* easy) {
 size_t Transfer::OnBody(char* data, size_t size, size_t count, void* self) {
   auto* transfer = static_cast<Transfer*>(self);
   size_t bytes = size * count;
+  transfer->received_ += static_cast<int64_t>(bytes);  // offered again after a pause: only a hint
   if (!transfer->bodyChecked_) {
     transfer->bodyChecked_ = true;
     long status = 0;
@@ -234,6 +264,8 @@ size_t Transfer::OnBody(char* data, size_t size, size_t count, void* self) {
 size_t Transfer::OnHeader(char* data, size_t size, size_t count, void* self) {
   auto* transfer = static_cast<Transfer*>(self);
   size_t bytes = size * count;
+  transfer->responseStarted_ = true;
+  transfer->received_ += static_cast<int64_t>(bytes);
   std::string line(data, bytes);
   if (line.rfind("HTTP/", 0) == 0) {
     // A new response starts (redirect, 1xx): only the final one is reported.

@@ -17,6 +17,8 @@
 
 namespace falnative {
 
+class Call;
+
 struct TransferSettings {
   const TrustStore* trust = nullptr;  // the client's CA certificates; null: the TLS library's default
 };
@@ -30,13 +32,16 @@ using BodySink = std::function<size_t(const char* data, size_t size)>;
 
 class Transfer {
  public:
-  Transfer(uint64_t jobId, const RequestSpec& spec, const TransferSettings& settings, ProgressFn progress);
+  // `spec` (its body in particular) is borrowed and must outlive the transfer.
+  Transfer(Call* owner, const RequestSpec& spec, const TransferSettings& settings, ProgressFn progress);
   ~Transfer();
   Transfer(const Transfer&) = delete;
   Transfer& operator=(const Transfer&) = delete;
 
   CURL* easy() const { return easy_; }
-  uint64_t jobId() const { return jobId_; }
+  Call* owner() const { return owner_; }
+  bool inMulti() const { return inMulti_; }
+  void SetInMulti(bool in) { inMulti_ = in; }
   const std::string& url() const { return url_; }
   const std::string& method() const { return method_; }
 
@@ -52,6 +57,11 @@ class Transfer {
   void SetBodySink(BodySink sink) { sink_ = std::move(sink); }
   // The status line and headers of the response being received, without its body.
   HttpResponse Head() const;
+  // For the stall deadline: bytes moved so far (sent, and received including headers), and whether
+  // the attempt is in a phase where it must keep moving (sending its body, or receiving a response
+  // that does not go to a stream's sink). Waiting for the first response byte is not such a phase.
+  int64_t BytesMoved() const;
+  bool MustMakeProgress() const;
   // Reports the final byte counts once (progress is otherwise throttled).
   void ReportFinalProgress();
 
@@ -66,10 +76,11 @@ class Transfer {
   bool StartDownloadFile();
   void FailLocally(const std::string& what, int error);
 
-  uint64_t jobId_;
+  Call* owner_;
+  bool inMulti_ = false;
   std::string url_;
   std::string method_;
-  std::string requestBody_;
+  const std::string& requestBody_;  // the spec's, borrowed
   CURL* easy_ = nullptr;
   curl_slist* headerList_ = nullptr;
   std::string statusLine_;
@@ -89,6 +100,8 @@ class Transfer {
   ProgressFn progress_;
   BodySink sink_;
   bool sinking_ = false;  // the body of a 2xx response goes to sink_
+  bool responseStarted_ = false;  // a header byte of the response has arrived
+  int64_t received_ = 0;          // header and body bytes
   std::chrono::steady_clock::time_point lastProgress_{};
   int64_t progressNow_[4] = {0, 0, 0, 0};
 };
