@@ -8,12 +8,16 @@ namespace falnative {
 
 // (std::min)/(std::max): on Windows, curl.h pulls in <windows.h>, whose min/max macros would
 // otherwise expand here unless NOMINMAX is defined.
+// Saturates: an overflowing power (inf), or 0 * inf (NaN), ends up as maxDelay, and every result is
+// within [0, kMaxMilliseconds] (specs.h), so the timer it arms never overflows.
 double BackoffDelayMs(const RetryPolicy& policy, int attempt) {
-  double delay = (std::min)(policy.baseDelayMs * std::pow(policy.backoffMultiplier, attempt), policy.maxDelayMs);
-  if (!policy.enableJitter) return (std::max)(0.0, delay);
+  double grown = policy.baseDelayMs * std::pow(policy.backoffMultiplier, attempt);
+  if (std::isnan(grown)) grown = policy.maxDelayMs;
+  double delay = ClampMilliseconds((std::min)(grown, policy.maxDelayMs));
+  if (!policy.enableJitter) return delay;
   thread_local std::mt19937 rng{std::random_device{}()};
   std::uniform_real_distribution<double> unit(-1.0, 1.0);
-  return (std::max)(0.0, delay + 0.25 * delay * unit(rng));
+  return ClampMilliseconds(delay + 0.25 * delay * unit(rng));
 }
 
 bool IsRetryableStatus(const RetryPolicy& policy, long status, const std::string& timeoutType) {

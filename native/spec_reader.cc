@@ -48,11 +48,25 @@ double ReadNumber(const Napi::Object& object, const char* key, const std::string
 // included) to kMaxMilliseconds, so nothing downstream can overflow. Absent: `fallback`.
 double ReadMilliseconds(const Napi::Object& object, const char* key, const std::string& where, double fallback) {
   Napi::Value value = object.Get(key);
-  if (value.IsUndefined()) return fallback;
+  if (value.IsUndefined() && !std::isnan(fallback)) return fallback;
   double ms = value.IsNumber() ? value.As<Napi::Number>().DoubleValue() : -1;
   if (!(ms >= 0)) Fail(object.Env(), where + "." + key, "a number of milliseconds >= 0");
   return ClampMilliseconds(ms);
 }
+
+// Required time value.
+double ReadMilliseconds(const Napi::Object& object, const char* key, const std::string& where) {
+  return ReadMilliseconds(object, key, where, std::nan(""));
+}
+
+// A finite count in [0, max] (larger values are clamped), as an integer.
+int64_t ReadCount(const Napi::Object& object, const char* key, const std::string& where, double max) {
+  double value = ReadNumber(object, key, where);
+  if (value < 0) Fail(object.Env(), where + "." + key, "a number >= 0");
+  return static_cast<int64_t>(std::floor(value < max ? value : max));
+}
+
+constexpr double kMaxSafeInteger = 9007199254740991.0;
 
 bool ReadBool(const Napi::Object& object, const char* key, const std::string& where) {
   Napi::Value value = object.Get(key);
@@ -82,9 +96,9 @@ std::vector<std::string> ReadStrings(const Napi::Object& object, const char* key
 RetryPolicy ReadRetry(const Napi::Value& value, const std::string& where) {
   Napi::Object object = AsObject(value, where);
   RetryPolicy policy;
-  policy.maxRetries = static_cast<int>(ReadNumber(object, "maxRetries", where));
-  policy.baseDelayMs = ReadNumber(object, "baseDelay", where);
-  policy.maxDelayMs = ReadNumber(object, "maxDelay", where);
+  policy.maxRetries = static_cast<int>(ReadCount(object, "maxRetries", where, 1000000));
+  policy.baseDelayMs = ReadMilliseconds(object, "baseDelay", where);
+  policy.maxDelayMs = ReadMilliseconds(object, "maxDelay", where);
   policy.backoffMultiplier = ReadNumber(object, "backoffMultiplier", where);
   policy.enableJitter = ReadBool(object, "enableJitter", where);
   policy.retryableStatusCodes.clear();
@@ -96,7 +110,6 @@ RetryPolicy ReadRetry(const Napi::Value& value, const std::string& where) {
     if (!code.IsNumber()) Fail(object.Env(), where + ".retryableStatusCodes", "an array of numbers");
     policy.retryableStatusCodes.push_back(static_cast<long>(code.As<Napi::Number>().Int64Value()));
   }
-  if (policy.maxRetries < 0) Fail(object.Env(), where + ".maxRetries", "a number >= 0");
   return policy;
 }
 
@@ -126,11 +139,13 @@ RequestSpec ReadRequestSpec(const Napi::Value& value, const std::string& where) 
     Napi::Object range = AsObject(file, where + ".bodyFile");
     spec.hasBodyFile = true;
     spec.bodyFilePath = ReadString(range, "path", where + ".bodyFile");
-    spec.bodyFileOffset = static_cast<int64_t>(ReadNumber(range, "offset", where + ".bodyFile"));
-    spec.bodyFileLength = static_cast<int64_t>(ReadNumber(range, "length", where + ".bodyFile"));
-    if (spec.bodyFileOffset < 0 || spec.bodyFileLength < 0) {
+    double offset = ReadNumber(range, "offset", where + ".bodyFile");
+    double length = ReadNumber(range, "length", where + ".bodyFile");
+    if (!(offset >= 0 && length >= 0 && offset <= kMaxSafeInteger && length <= kMaxSafeInteger)) {
       Fail(object.Env(), where + ".bodyFile", "a range with offset >= 0 and length >= 0");
     }
+    spec.bodyFileOffset = static_cast<int64_t>(offset);
+    spec.bodyFileLength = static_cast<int64_t>(length);
   }
   Napi::Value download = object.Get("downloadTo");
   if (!download.IsUndefined()) spec.downloadTo = ReadString(object, "downloadTo", where);
@@ -152,13 +167,12 @@ SubscribeSpec ReadSubscribeSpec(const Napi::Value& value) {
   spec.requestsPrefix = ReadString(object, "requestsPrefix", where);
   spec.headers = ReadStrings(object, "headers", where);
   spec.logs = ReadBool(object, "logs", where);
-  spec.pollIntervalMs = static_cast<int64_t>(ReadNumber(object, "pollInterval", where));
+  spec.pollIntervalMs = static_cast<int64_t>(ReadMilliseconds(object, "pollInterval", where));
   spec.statusUpdates = ReadBool(object, "statusUpdates", where);
-  spec.timeoutMs = static_cast<int64_t>(ReadNumber(object, "timeout", where));
+  spec.timeoutMs = static_cast<int64_t>(ReadMilliseconds(object, "timeout", where));
   spec.statusRetry = ReadRetry(object.Get("statusRetry"), where + ".statusRetry");
   spec.resultRetry = ReadRetry(object.Get("resultRetry"), where + ".resultRetry");
   spec.proxy = ReadProxy(object, where);
-  if (spec.pollIntervalMs < 0) Fail(object.Env(), where + ".pollInterval", "a number >= 0");
   return spec;
 }
 
@@ -167,9 +181,8 @@ StreamSpec ReadStreamSpec(const Napi::Value& value) {
   Napi::Object object = AsObject(value, where);
   StreamSpec spec;
   spec.request = ReadRequestSpec(object.Get("request"), where + ".request");
-  spec.idleTimeoutMs = static_cast<int64_t>(ReadNumber(object, "idleTimeout", where));
-  spec.highWaterMark = static_cast<int64_t>(ReadNumber(object, "highWaterMark", where));
-  if (spec.idleTimeoutMs < 0) Fail(object.Env(), where + ".idleTimeout", "a number >= 0");
+  spec.idleTimeoutMs = static_cast<int64_t>(ReadMilliseconds(object, "idleTimeout", where));
+  spec.highWaterMark = ReadCount(object, "highWaterMark", where, kMaxSafeInteger);
   if (spec.highWaterMark < 1) Fail(object.Env(), where + ".highWaterMark", "a number >= 1");
   return spec;
 }
