@@ -36,6 +36,15 @@ std::string ReadProxy(const Napi::Object& object, const std::string& where) {
   return proxy;
 }
 
+// RFC 9110 token (tchar): what undici accepts as a method. Anything else (CR, LF, spaces) would
+// reach CURLOPT_CUSTOMREQUEST and the request line verbatim.
+bool IsToken(const std::string& text) {
+  static const std::string extra = "!#$%&'*+-.^_`|~";
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](unsigned char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || extra.find(static_cast<char>(c)) != std::string::npos;
+  });
+}
+
 double ReadNumber(const Napi::Object& object, const char* key, const std::string& where) {
   Napi::Value value = object.Get(key);
   if (!value.IsNumber() || !std::isfinite(value.As<Napi::Number>().DoubleValue())) {
@@ -119,6 +128,7 @@ RequestSpec ReadRequestSpec(const Napi::Value& value, const std::string& where) 
   Napi::Object object = AsObject(value, where);
   RequestSpec spec;
   spec.method = ReadString(object, "method", where);
+  if (!IsToken(spec.method)) Fail(object.Env(), where + ".method", "an HTTP method token (RFC 9110)");
   spec.url = ReadString(object, "url", where);
   spec.headers = ReadStrings(object, "headers", where);
   Napi::Value body = object.Get("body");
