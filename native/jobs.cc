@@ -11,12 +11,15 @@ namespace {
 
 bool IsSuccess(long status) { return status >= 200 && status < 300; }
 
-// Request ids are UUIDs from the server; encoding keeps a hostile id from changing the path.
+// Request ids are UUIDs from the server; encoding keeps a hostile id from changing the path. A
+// segment that is all dots ("." or "..") would be resolved away by curl's path normalization, so
+// its dots are encoded too.
 std::string EncodePathSegment(const std::string& text) {
   static const char* hex = "0123456789ABCDEF";
+  bool dotsOnly = text.find_first_not_of('.') == std::string::npos;
   std::string out;
   for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+    if (std::isalnum(c) || c == '-' || c == '_' || (c == '.' && !dotsOnly) || c == '~') {
       out += static_cast<char>(c);
     } else {
       out += '%';
@@ -89,7 +92,8 @@ void SubscribeJob::OnCallDone(IoLoop& loop, CallOutcome&& outcome) {
     return;
   }
   if (phase_ == Phase::Submit) {
-    if (!ReadStringField(response.body, "request_id", &requestId_) || requestId_.empty()) {
+    requestId_ = response.queueRequestId;  // read when transfer.cc validated the body: parsed once
+    if (requestId_.empty()) {
       loop.Emit(FinalRecord(id(), std::move(outcome)));  // JS: "the submit response has no request_id"
       loop.Finish(*this);
       return;
@@ -116,8 +120,7 @@ void SubscribeJob::OnSubmitted(IoLoop& loop, HttpResponse& response) {
 }
 
 void SubscribeJob::OnStatus(IoLoop& loop, HttpResponse& response) {
-  std::string status;
-  bool completed = ReadStringField(response.body, "status", &status) && status == "COMPLETED";
+  bool completed = response.queueStatus == "COMPLETED";
   if (spec_.statusUpdates) {
     Record update;
     update.id = id();

@@ -23,28 +23,28 @@ simdjson::padded_string_view Padded(std::string& body) {
 
 }  // namespace
 
+// The one rule (also reported to JS as bodyIsJson): the official client's, a content type that
+// contains "application/json", compared case-insensitively.
 bool IsJsonContentType(const std::string& contentType) {
   std::string type = contentType;
   std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
-  return type.find("application/json") != std::string::npos || type.find("+json") != std::string::npos;
+  return type.find("application/json") != std::string::npos;
 }
 
-std::string ValidateJson(std::string& body) {
+std::string ValidateJson(std::string& body, QueueFields* fields) {
   simdjson::dom::element root;
   auto error = Parser().parse(Padded(body)).get(root);
-  if (!error) return "";
+  if (!error && fields) {
+    std::string_view value;
+    if (!root["request_id"].get_string().get(value)) fields->requestId.assign(value.data(), value.size());
+    if (!root["status"].get_string().get(value)) fields->status.assign(value.data(), value.size());
+  }
+  // Valid JSON nested deeper than simdjson's limit: JSON.parse accepts it, so validation must not
+  // refuse it; JS parses it unvalidated (and reports a real syntax error itself, if any).
+  if (!error || error == simdjson::DEPTH_ERROR) return "";
   std::string reason = simdjson::error_message(error);
   if (body.empty()) reason = "empty body";
   return reason + " (" + std::to_string(body.size()) + " bytes)";
-}
-
-bool ReadStringField(std::string& body, const char* key, std::string* out) {
-  simdjson::dom::element root;
-  if (Parser().parse(Padded(body)).get(root)) return false;
-  std::string_view value;
-  if (root[key].get_string().get(value)) return false;
-  out->assign(value.data(), value.size());
-  return true;
 }
 
 }  // namespace falnative

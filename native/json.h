@@ -9,12 +9,16 @@ namespace falnative {
 
 bool IsJsonContentType(const std::string& contentType);
 
-// "" when `body` is valid JSON, else simdjson's reason and the position. May grow the string's
-// capacity (simdjson needs padding after the data).
-std::string ValidateJson(std::string& body);
+// The top-level fields the queue state machine needs, read during validation so a queue body is
+// parsed once. Empty when absent, not a string, or the body is not an object.
+struct QueueFields {
+  std::string requestId;  // "request_id"
+  std::string status;     // "status"
+};
 
-// Top-level string field `key` of a JSON object; false when the body is not an object or the
-// field is missing or not a string.
-bool ReadStringField(std::string& body, const char* key, std::string* out);
+// "" when `body` is valid JSON (or nested deeper than simdjson goes, which JSON.parse accepts),
+// else simdjson's reason and the size. Fills `fields` when given. May grow the string's capacity
+// (simdjson needs padding after the data).
+std::string ValidateJson(std::string& body, QueueFields* fields = nullptr);
 
 }  // namespace falnative

@@ -19,6 +19,7 @@ struct HttpResponse {
   bool bodyIsText = true;
   bool bodyIsJson = false;  // IsJsonContentType(contentType): the one rule, reported to JS
   std::string jsonError;  // set when a JSON body failed validation
+  std::string queueRequestId, queueStatus;  // read while validating (json.h QueueFields)
   std::string url;        // effective URL
 };
 

@@ -76,6 +76,9 @@ Transfer::Transfer(Call* owner, const RequestSpec& spec, const TransferSettings&
   curl_easy_setopt(easy_, CURLOPT_ERRORBUFFER, errorBuffer_);
   curl_easy_setopt(easy_, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(easy_, CURLOPT_PROTOCOLS_STR, "http,https");
+  // The URL is sent as JS serialized it (WHATWG already resolved its dot segments); curl's own
+  // normalization would also decode %2E%2E, letting an encoded request id climb out of its path.
+  curl_easy_setopt(easy_, CURLOPT_PATH_AS_IS, 1L);
   curl_easy_setopt(easy_, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   // fetch follows redirects; curl drops a custom Authorization header when the host changes.
   curl_easy_setopt(easy_, CURLOPT_FOLLOWLOCATION, 1L);
@@ -315,7 +318,10 @@ HttpResponse Transfer::TakeResponse() {
     return response;
   }
   if (IsJsonContentType(response.contentType) && response.status >= 200 && response.status < 300) {
-    response.jsonError = ValidateJson(response.body);
+    QueueFields fields;
+    response.jsonError = ValidateJson(response.body, &fields);
+    response.queueRequestId = std::move(fields.requestId);
+    response.queueStatus = std::move(fields.status);
   }
   return response;
 }
