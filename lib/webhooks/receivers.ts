@@ -123,15 +123,17 @@ export class WebhookReceiver<Output = any, Request = unknown> {
     }
     const id = webhook.request_id;
     const dedupe = this.windowMs > 0;
+    const duplicate: ReceiverReply = { status: 200, body: { ok: true, duplicate: true } };
     if (dedupe) {
+      // Checked and registered synchronously, so concurrent copies cannot both start the handler.
       const inFlight = this.running.get(id);
       if (inFlight) {
         const reply = await inFlight;
-        return reply.status === 200 ? { status: 200, body: { ok: true, duplicate: true } } : reply;
+        return reply.status === 200 ? duplicate : reply;
       }
-      if (await this.store.has(id)) return { status: 200, body: { ok: true, duplicate: true } };
     }
     const run = (async (): Promise<ReceiverReply> => {
+      if (dedupe && (await this.store.has(id))) return duplicate;
       try {
         await this.handler(webhook, { ...meta, rawBody, request });
       } catch (error) {
@@ -264,8 +266,9 @@ type NextFunction = (error?: unknown) => void;
 /**
  * An Express route handler: `app.post("/fal/webhook", createExpressWebhookHandler(handler))`.
  * Mount it before express.json() (or app-wide parsers), or let a parser keep the bytes as
- * `req.rawBody` (express.json({ verify: (req, res, buf) => { req.rawBody = buf } })); a Buffer
- * `req.body` from express.raw() works too. Errors reading the body go to `next(error)`.
+ * `req.rawBody` (express.json({ verify: keepRawBody })); a Buffer `req.body` from express.raw()
+ * works too. Behind a parser that kept no bytes it answers 500 with a message saying so (fal then
+ * retries, so fixing the mount order loses nothing). Unexpected failures go to `next(error)`.
  */
 export function createExpressWebhookHandler<Output = any>(
   handler: WebhookHandler<Output, ExpressLikeRequest>,
