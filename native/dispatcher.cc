@@ -80,7 +80,23 @@ void Dispatcher::Drain(Napi::Env env) {
   for (auto& record : batch) {
     if (live_.count(record.id) == 0) continue;  // cancelled by JS meanwhile
     if (record.IsFinal()) live_.erase(record.id);
-    records.Set(count++, RecordToJs(env, record));
+    // Every record reaches JS: one that cannot be converted (V8 out of memory for a huge string)
+    // becomes a final error record for its job instead of taking the batch and the ref with it.
+    try {
+      records.Set(count, RecordToJs(env, record));
+    } catch (const Napi::Error& error) {
+      Record failed;
+      failed.id = record.id;
+      failed.type = Record::Type::Error;
+      failed.code = "ERR_FAL_NATIVE_INTERNAL";
+      failed.reason = "internal";
+      failed.message = "fal-native: a result could not be handed to JavaScript: " + std::string(error.Message());
+      failed.attempts = record.attempts;
+      failed.url = record.response.url;
+      live_.erase(record.id);
+      records.Set(count, RecordToJs(env, failed));
+    }
+    count++;
   }
   UpdateRef(env);
   if (count == 0) return;

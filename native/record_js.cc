@@ -3,6 +3,11 @@
 namespace falnative {
 namespace {
 
+// V8's String::kMaxLength on 64-bit (2^29 - 24 UTF-16 units). A UTF-8 text of at most this many
+// bytes has at most this many units; a longer one is delivered as bytes (a Buffer), which JS can
+// hold up to the in-memory body cap (transfer.cc, 1 GiB).
+constexpr size_t kMaxStringBytes = (size_t{1} << 29) - 24;
+
 Napi::Object ResponseToJs(Napi::Env env, HttpResponse& response) {
   Napi::Object out = Napi::Object::New(env);
   out.Set("status", Napi::Number::New(env, static_cast<double>(response.status)));
@@ -13,7 +18,7 @@ Napi::Object ResponseToJs(Napi::Env env, HttpResponse& response) {
   out.Set("timeoutType", Napi::String::New(env, response.timeoutType));
   out.Set("url", Napi::String::New(env, response.url));
   out.Set("bodyIsJson", Napi::Boolean::New(env, response.bodyIsJson));
-  if (response.bodyIsText) {
+  if (response.bodyIsText && response.body.size() <= kMaxStringBytes) {
     // One string for JSON.parse in JS: measured faster than building objects through Node-API.
     out.Set("body", Napi::String::New(env, response.body));
   } else {
