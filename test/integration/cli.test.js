@@ -20,7 +20,7 @@ const KONTEXT = "fal-ai/flux-pro/kontext";
 const STUCK_KEY = "cli-stuck-key";
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
-const COMMAND_NAMES = ["run", "subscribe", "submit", "status", "result", "cancel", "upload", "download", "emulator"];
+const COMMAND_NAMES = ["run", "subscribe", "submit", "status", "result", "cancel", "upload", "download", "emulator", "webhooks"];
 
 /** Requests finish in tens of ms. Accepts any key. */
 let emu;

@@ -9,6 +9,7 @@ import { statusCommand } from "./status";
 import { submitCommand } from "./submit";
 import { subscribeCommand } from "./subscribe";
 import { uploadCommand } from "./upload";
+import { webhooksCommand } from "./webhooks";
 
 export const COMMANDS: readonly Command[] = [
   runCommand,
@@ -20,6 +21,7 @@ export const COMMANDS: readonly Command[] = [
   uploadCommand,
   downloadCommand,
   emulatorCommand,
+  webhooksCommand,
 ];
 
 export function findCommandByName(name: string): Command | undefined {
