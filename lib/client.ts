@@ -1,7 +1,7 @@
 // createFalClient: one config, one native engine, and the run/subscribe/queue API on top.
 import type { Config } from "../types/config";
 import type { FalClient } from "../types/client";
-import type { Result, RunOptions } from "../types/common";
+import type { CallTimeoutOption, Result, RunOptions } from "../types/common";
 import { createConfig } from "./config";
 import { Engine } from "./engine";
 import { ClientNetwork } from "./network/client-network";
@@ -27,7 +27,7 @@ export function createFalClient(userConfig: Config = {}): FalClient {
 
   async function run<Output>(endpointId: string, options?: RunOptions<any>): Promise<Result<Output>> {
     checkEndpointId("fal.run", endpointId);
-    const opts = checkOptions<RunOptions<any>>("fal.run", options);
+    const opts = checkOptions<RunOptions<any> & CallTimeoutOption>("fal.run", options);
     checkOptionTypes("fal.run", opts, RUN_RULES);
     const headers = buildRunHeaders(opts); // validates startTimeout with the official messages
     const bases = resolveBaseUrls(config.baseUrls);
@@ -40,6 +40,8 @@ export function createFalClient(userConfig: Config = {}): FalClient {
       retry: mergeRetry(RUN_RETRY, config.retry),
       signal: opts.abortSignal,
       kind: "result",
+      api: "fal.run",
+      timeout: opts.callTimeout ?? config.callTimeout,
     });
   }
 

@@ -28,6 +28,8 @@ export type ResolvedConfig = {
   baseUrls: Partial<ResolvedBaseUrls>;
   fetch: typeof fetch | undefined;
   suppressLocalCredentialsWarning: boolean;
+  /** Default whole-call limit in ms of plain calls, uploads and downloads (0: none). */
+  callTimeout: number;
 };
 
 /** FAL_KEY, else FAL_KEY_ID:FAL_KEY_SECRET, else undefined. */
@@ -68,6 +70,14 @@ function validateRetry(retry: unknown): Partial<RetryOptions> {
     throw configError("retry.retryableStatusCodes", "an array of HTTP status codes", codes);
   }
   return { ...(r as Partial<RetryOptions>) };
+}
+
+function validateCallTimeout(value: unknown): number {
+  if (value === undefined) return 0;
+  if (typeof value !== "number" || Number.isNaN(value) || value < 0) {
+    throw configError("callTimeout", "a non-negative number of milliseconds (0: no limit)", value);
+  }
+  return value === Infinity ? 0 : value;
 }
 
 function validateProxy(proxyUrl: unknown): { url: string; when?: ProxyRuntimeGate } | undefined {
@@ -117,6 +127,7 @@ export function createConfig(config: Config = {}): ResolvedConfig {
     baseUrls: validateConfigBaseUrls(config.baseUrls),
     fetch: userFetch,
     suppressLocalCredentialsWarning: config.suppressLocalCredentialsWarning === true,
+    callTimeout: validateCallTimeout(config.callTimeout),
     network: {
       ...(config.ca !== undefined ? { ca: checkCaOption(config.ca) } : {}),
       proxy: checkProxyOption(config.proxy),

@@ -3,12 +3,14 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { DownloadedFile, DownloadOptions } from "../types/storage";
-import type { NativeRequestSpec } from "./native";
+import type { NativeResponse } from "./native";
 import { createLimiter } from "./limit";
-import { errorFromResponse, isOk } from "./response";
-import { CLIENT_RETRY, mergeRetry, toNativeRetry } from "./retry";
-import { getUserAgent } from "./runtime";
-import { transportError, type CallContext } from "./transport";
+import { Deadline } from "./native/deadline";
+import { settleRecord } from "./native/settle";
+import { requestSpec } from "./native/spec";
+import { CLIENT_RETRY, mergeRetry } from "./retry";
+import type { CallContext } from "./transport";
+import { checkCallTimeout } from "./validate";
 
 export const DOWNLOAD_CONCURRENCY = 4;
 
@@ -64,6 +66,7 @@ export async function download(ctx: CallContext, input: string | string[], optio
   if (maxBytes !== undefined && (typeof maxBytes !== "number" || !(maxBytes >= 0))) {
     throw new TypeError(`fal-native: storage.download maxBytes must be a non-negative number, got ${JSON.stringify(maxBytes)}`);
   }
+  const timeout = checkCallTimeout("fal.storage.download", options.callTimeout) ?? ctx.config.callTimeout;
   const paths = options.to !== undefined ? await targets(urls, options.to, many) : undefined;
   const limit = createLimiter(DOWNLOAD_CONCURRENCY);
   const received = new Map<number, number>();
@@ -79,17 +82,18 @@ export async function download(ctx: CallContext, input: string | string[], optio
 
   const one = async (url: string, index: number): Promise<DownloadedFile> => {
     const to = paths?.[index];
-    const spec: NativeRequestSpec = {
+    const spec = requestSpec({
       method: "GET",
       url,
       // Media URLs are public: never send the fal key to them.
-      headers: [`User-Agent: ${getUserAgent()}`, "Accept: */*"],
+      headers: { Accept: "*/*" },
       ...(to ? { downloadTo: to } : {}),
       progress: options.onProgress !== undefined || maxBytes !== undefined,
-      retry: toNativeRetry(mergeRetry(CLIENT_RETRY, ctx.config.retry)),
-    };
+      retry: mergeRetry(CLIENT_RETRY, ctx.config.retry),
+    });
     const tooBig = (size: number) => new Error(`fal-native: download of ${url} exceeds maxBytes (${size} > ${maxBytes} bytes)`);
-    const record = await ctx.engine.request(spec, signal, (p) => {
+    const call = { api: "fal.storage.download", method: "GET", url };
+    const record = await deadline.request(ctx.engine, spec, call, signal, (p) => {
       if (maxBytes !== undefined && (p.receiveTotal > maxBytes || p.received > maxBytes)) {
         throw tooBig(Math.max(p.receiveTotal, p.received)); // cancels the transfer
       }
@@ -97,10 +101,7 @@ export async function download(ctx: CallContext, input: string | string[], optio
       if (p.receiveTotal > 0) totals.set(index, p.receiveTotal);
       report();
     });
-    if (record.type === "error") throw transportError(record, "GET", url);
-    if (record.type !== "response") throw new Error(`fal-native: unexpected "${record.type}" record for GET ${url}`);
-    const { response } = record;
-    if (!isOk(response)) throw errorFromResponse(response);
+    const response = settleRecord(record, call, { kind: "response" }) as NativeResponse;
     const contentType = response.contentType;
     const discard = async () => {
       if (to) await fs.promises.rm(to, { force: true });
@@ -122,6 +123,7 @@ export async function download(ctx: CallContext, input: string | string[], optio
     return { url, bytes, contentType, size: bytes.length };
   };
 
+  const deadline = new Deadline(timeout, { api: "fal.storage.download", method: "GET", url: urls[0] ?? "" });
   const results = await Promise.all(urls.map((url, i) => limit(() => one(url, i))));
   return many ? results : results[0];
 }

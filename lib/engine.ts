@@ -194,10 +194,10 @@ export class Engine {
     });
   }
 
-  /** Adds what the trust store or proxy settings say about a transport failure to its message. */
+  /** Notes what the trust store or proxy settings say about a transport failure (settle adds it to the message). */
   private explain(record: Extract<NativeRecord, { type: "error" }>, url: string): void {
     const hint = this.network.explain(record.curlCode, record.code, record.url || url);
-    if (hint) record.message = `${record.message} (${hint})`;
+    if (hint) record.hint = hint;
   }
 
   private dispatch(records: NativeRecord[]): void {

@@ -1,6 +1,7 @@
 // Request headers, in the order and with the precedence @fal-ai/client uses.
 import { buildObjectLifecycleHeaders } from "./lifecycle";
 import type { StorageSettings } from "../types/storage";
+import { getUserAgent } from "./runtime";
 
 export const MIN_REQUEST_TIMEOUT_SECONDS = 1;
 export const REQUEST_TIMEOUT_HEADER = "x-fal-request-timeout";
@@ -54,11 +55,36 @@ export function buildSubmitHeaders(options: {
   };
 }
 
+/** RFC 9110 `token` (1*tchar): what header names and request methods must be, as undici checks. */
+const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+export function isHttpToken(value: unknown): value is string {
+  return typeof value === "string" && HTTP_TOKEN.test(value);
+}
+
+/**
+ * A request method as sent: an HTTP token (so no CR, LF, space or NUL can reach the request line),
+ * upper-cased. `what` names the argument in the TypeError ("fal.run: options.method").
+ */
+export function checkMethod(method: unknown, what: string): string {
+  if (!isHttpToken(method)) {
+    throw new TypeError(
+      `${what} must be an HTTP method token such as "POST" or "GET" (letters, digits and !#$%&'*+-.^_\`|~ only), got ${JSON.stringify(String(method)).slice(0, 80)}`,
+    );
+  }
+  return method.toUpperCase();
+}
+
+/** The User-Agent header every native request sends (one place builds it). */
+export function userAgentHeader(): Record<string, string> {
+  return { "User-Agent": getUserAgent() };
+}
+
 /**
  * The headers every call sends before the call's own: Authorization (only with credentials),
  * Accept, Content-Type (also on GET, as the official client does), User-Agent.
  */
-export function baseHeaders(credentials: string | undefined, userAgent: string): Record<string, string> {
+export function baseHeaders(credentials: string | undefined, userAgent = getUserAgent()): Record<string, string> {
   return {
     ...(credentials ? { Authorization: `Key ${credentials}` } : {}),
     Accept: "application/json",
@@ -77,7 +103,7 @@ export function toHeaderLines(headers: Record<string, string | string[] | undefi
   for (const [name, raw] of Object.entries(headers)) {
     if (raw === undefined) continue;
     const value = Array.isArray(raw) ? raw.join(", ") : String(raw);
-    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) {
+    if (!isHttpToken(name)) {
       throw new TypeError(`fal-native: invalid HTTP header name ${JSON.stringify(name)}`);
     }
     if (/[\r\n\0]/.test(value)) {

@@ -135,6 +135,8 @@ export type NativeRecord =
       timeoutMs?: number;
       /** FAL_STREAM_BAD_EVENT: the event data that is not JSON. */
       detail?: string;
+      /** Set in JS by the engine: what the trust store or proxy settings say about the failure. */
+      hint?: string;
     }
   /** Subscribe: the submit succeeded. `body` is the raw submit response JSON. */
   | { id: number; type: "enqueued"; requestId: string; body: string }

@@ -7,7 +7,7 @@ import type {
   QueueStatusSubscriptionOptions,
   SubmitOptions,
 } from "../types/queue";
-import type { CompletedQueueStatus, InQueueQueueStatus, QueueStatus, Result } from "../types/common";
+import type { CallTimeoutOption, CompletedQueueStatus, InQueueQueueStatus, QueueStatus, Result } from "../types/common";
 import type { StorageClient } from "../types/storage";
 import type { RetryOptions } from "../types/retry";
 import { buildSubmitHeaders } from "./headers";
@@ -30,12 +30,16 @@ import {
 /** The submit call (shared by queue.submit and both subscribe paths). */
 export function submitCallParams(
   endpointId: string,
-  options: SubmitOptions<unknown>,
+  options: SubmitOptions<unknown> & CallTimeoutOption,
   bases: ResolvedBaseUrls,
   input: unknown,
   userRetry: Partial<RetryOptions>,
+  defaultTimeout = 0,
+  api = "fal.queue.submit",
 ): CallParams {
   return {
+    api,
+    timeout: options.callTimeout ?? defaultTimeout,
     method: options.method ?? "post",
     // fal_webhook replaces any other query, as officially; the endpoint path is kept.
     url: buildUrl(endpointId, bases, {
@@ -76,17 +80,19 @@ export function createQueueClient(ctx: CallContext, storage: StorageClient): Que
     async submit(endpointId, options): Promise<InQueueQueueStatus> {
       const opts = checkSubmitOptions("fal.queue.submit", endpointId, options);
       const input = opts.input ? await storage.transformInput(opts.input) : undefined;
-      return performCall(ctx, submitCallParams(endpointId, opts, bases(), input, ctx.config.retry));
+      return performCall(ctx, submitCallParams(endpointId, opts, bases(), input, ctx.config.retry, ctx.config.callTimeout));
     },
 
     async status(endpointId, options): Promise<QueueStatus> {
-      const opts = requestIdOptions<QueueStatusOptions>("fal.queue.status", endpointId, options);
+      const opts = requestIdOptions<QueueStatusOptions & CallTimeoutOption>("fal.queue.status", endpointId, options);
       checkOptionTypes("fal.queue.status", opts, POLL_RULES.filter(([key]) => key === "logs"));
       return performCall(ctx, {
         method: "get",
         url: statusUrl(endpointId, opts.requestId, opts.logs ?? false, bases()),
         retry: retry(QUEUE_STATUS_RETRY),
         signal: opts.abortSignal,
+        api: "fal.queue.status",
+        timeout: opts.callTimeout ?? ctx.config.callTimeout,
         kind: "json",
       });
     },
@@ -116,23 +122,27 @@ export function createQueueClient(ctx: CallContext, storage: StorageClient): Que
     },
 
     async result<Output>(endpointId: string, options: BaseQueueOptions): Promise<Result<Output>> {
-      const opts = requestIdOptions<BaseQueueOptions>("fal.queue.result", endpointId, options);
+      const opts = requestIdOptions<BaseQueueOptions & CallTimeoutOption>("fal.queue.result", endpointId, options);
       return performCall(ctx, {
         method: "get",
         url: resultUrl(endpointId, opts.requestId, bases()),
         retry: retry(QUEUE_RETRY),
         signal: opts.abortSignal,
+        api: "fal.queue.result",
+        timeout: opts.callTimeout ?? ctx.config.callTimeout,
         kind: "result",
       });
     },
 
     async cancel(endpointId, options): Promise<void> {
-      const opts = requestIdOptions<BaseQueueOptions>("fal.queue.cancel", endpointId, options);
+      const opts = requestIdOptions<BaseQueueOptions & CallTimeoutOption>("fal.queue.cancel", endpointId, options);
       await performCall(ctx, {
         method: "put",
         url: cancelUrl(endpointId, opts.requestId, bases()),
         retry: retry(CLIENT_RETRY),
         signal: opts.abortSignal,
+        api: "fal.queue.cancel",
+        timeout: opts.callTimeout ?? ctx.config.callTimeout,
         kind: "void",
       });
     },

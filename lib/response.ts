@@ -22,7 +22,11 @@ function bodyArrayBuffer(response: NativeResponse): ArrayBuffer {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 
-const isJson = (response: NativeResponse) => response.contentType.includes("application/json");
+/**
+ * Whether a body is JSON: the native side's one rule (its content type contains
+ * "application/json", case-insensitive, as the official client decides), carried by bodyIsJson.
+ */
+const isJson = (response: NativeResponse) => response.bodyIsJson === true;
 
 /** A 2xx JSON body that does not parse: an ApiError that says so, with the raw text as body. */
 function malformedJson(response: NativeResponse, reason: string): ApiError<string> {

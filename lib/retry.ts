@@ -1,6 +1,5 @@
 // Retry policies and the retry decision. The retries themselves run on the native I/O thread;
 // this module decides which policy each call gets and exposes the official isRetryableError.
-import type { NativeRetryPolicy } from "./native";
 import type { RetryOptions } from "../types/retry";
 import { ApiError } from "./errors";
 
@@ -39,17 +38,6 @@ export const CLIENT_RETRY: Partial<RetryOptions> = {};
  */
 export function mergeRetry(perCall: Partial<RetryOptions>, userRetry: Partial<RetryOptions> | undefined): RetryOptions {
   return { ...DEFAULT_RETRY_OPTIONS, ...perCall, ...definedOnly(userRetry) };
-}
-
-export function toNativeRetry(options: RetryOptions): NativeRetryPolicy {
-  return {
-    maxRetries: options.maxRetries,
-    baseDelay: options.baseDelay,
-    maxDelay: options.maxDelay,
-    backoffMultiplier: options.backoffMultiplier,
-    enableJitter: options.enableJitter,
-    retryableStatusCodes: [...options.retryableStatusCodes],
-  };
 }
 
 function definedOnly(retry: Partial<RetryOptions> | undefined): Partial<RetryOptions> {

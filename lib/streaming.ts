@@ -3,17 +3,14 @@
 // like any call; client mode fetches a temporary token and sends no key at all.
 import type { StreamingClient, StreamOptions, FalStream } from "../types/streaming";
 import type { StorageClient } from "../types/storage";
-import type { NativeResponse, NativeStreamSpec } from "./native";
-import type { FinalRecord } from "./engine";
+import type { NativeStreamSpec } from "./native";
 import { ensureEndpointIdFormat } from "./endpoint";
-import { ApiError } from "./errors";
-import { toHeaderLines } from "./headers";
-import { errorFromResponse } from "./response";
-import { mergeRetry, toNativeRetry } from "./retry";
+import { settleRecord } from "./native/settle";
+import { requestSpec, streamSpec as nativeStreamSpec } from "./native/spec";
+import { mergeRetry } from "./retry";
 import { NativeFalStream } from "./stream/fal-stream";
-import { getUserAgent } from "./runtime";
 import { getTemporaryAuthToken } from "./token";
-import { buildRequestSpec, transportError, type CallContext } from "./transport";
+import { buildRequestSpec, type CallContext } from "./transport";
 import { buildUrl, resolveBaseUrls } from "./urls";
 import { checkEndpointId, checkOptions, checkOptionTypes, describeValue, STREAM_RULES } from "./validate";
 
@@ -47,44 +44,6 @@ function checkStreamOptions(api: string, endpointId: unknown, options: unknown):
   return opts;
 }
 
-/** The stream's end as the official client reports it: HTTP errors become ApiError/ValidationError. */
-function mapEnd(record: FinalRecord, head: NativeResponse | undefined, spec: NativeStreamSpec): { error?: unknown } {
-  const { method, url } = spec.request;
-  switch (record.type) {
-    case "streamEnd":
-      return {};
-    case "response":
-      return { error: errorFromResponse(record.response) };
-    case "error":
-      if (record.code === "FAL_STREAM_IDLE_TIMEOUT") {
-        return { error: idleTimeoutError(spec.idleTimeout, head) };
-      }
-      if (record.code === "FAL_STREAM_BAD_EVENT" || record.code === "FAL_STREAM_EVENT_TOO_LARGE") {
-        return {
-          error: new ApiError({
-            message: `fal-native: ${record.message} (from ${url})`,
-            status: head?.status ?? 500,
-            body: record.detail,
-            requestId: head?.requestId || undefined,
-          }),
-        };
-      }
-      return { error: transportError(record, method, url) };
-    default:
-      return { error: new Error(`fal-native: unexpected "${record.type}" record for a stream`) };
-  }
-}
-
-function idleTimeoutError(ms: number, head: NativeResponse | undefined): ApiError<undefined> {
-  // The official client's message (its check never fires, ours does).
-  return new ApiError({
-    message: `Event stream timed out after ${(ms / 1000).toFixed(0)} seconds with no messages.`,
-    status: 408,
-    body: undefined,
-    requestId: head?.requestId || undefined,
-  });
-}
-
 type OpenParams = {
   url: string;
   input: unknown;
@@ -110,14 +69,15 @@ async function streamSpec(ctx: CallContext, stream: NativeFalStream<any, any>, p
     const url = new URL(params.url);
     url.searchParams.set("fal_jwt_token", token);
     const body = method !== "GET" && params.input ? JSON.stringify(params.input) : undefined;
-    request = {
+    request = requestSpec({
       method,
+      methodWhat: "fal.stream: options.method",
       url: url.toString(),
       // No Authorization: the token in the URL is the credential.
-      headers: toHeaderLines({ accept, "content-type": "application/json", "user-agent": getUserAgent() }),
+      headers: { accept, "content-type": "application/json" },
       ...(body !== undefined ? { body } : {}),
-      retry: toNativeRetry(retry),
-    };
+      retry,
+    });
   } else {
     request = await buildRequestSpec(ctx.config, {
       method,
@@ -128,7 +88,7 @@ async function streamSpec(ctx: CallContext, stream: NativeFalStream<any, any>, p
       kind: "json",
     });
   }
-  return { request, idleTimeout: options.timeout ?? 0, highWaterMark: HIGH_WATER_MARK };
+  return nativeStreamSpec(request, options.timeout ?? 0, HIGH_WATER_MARK);
 }
 
 /** Starts one stream; the FalStream is returned at once and fails through its own events. */
@@ -143,7 +103,15 @@ export function openStream<Input, Output>(
     (spec) => {
       if (stream.signal.aborted) return;
       const handle = ctx.engine.stream(spec, stream.signal, stream.onRecord);
-      stream.attach(handle, (record, head) => mapEnd(record, head, spec));
+      const call = { api: "fal.stream", method: spec.request.method, url: spec.request.url };
+      stream.attach(handle, (record, head) => {
+        try {
+          settleRecord(record, call, { kind: "stream", head, idleTimeout: options.timeout ?? 0 });
+          return {};
+        } catch (error) {
+          return { error };
+        }
+      });
     },
     (error) => stream.fail(error),
   );

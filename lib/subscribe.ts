@@ -8,15 +8,15 @@
 import type { QueueClient, QueueSubscribeOptions } from "../types/queue";
 import type { Result, RunOptions, QueueStatus } from "../types/common";
 import type { StorageClient } from "../types/storage";
-import type { NativeSubscribeSpec } from "./native";
 import { abortReason } from "./abort";
 import { middlewareApplies, resolveCredentials } from "./config";
-import { ApiError } from "./errors";
-import { DEFAULT_POLL_INTERVAL, timeoutError } from "./polling";
+import { baseHeaders } from "./headers";
+import { settleRecord } from "./native/settle";
+import { nativeTimeout, subscribeSpec } from "./native/spec";
+import { DEFAULT_POLL_INTERVAL } from "./polling";
 import { checkSubmitOptions, submitCallParams } from "./queue";
-import { errorFromResponse, isOk } from "./response";
-import { mergeRetry, toNativeRetry, QUEUE_RETRY, QUEUE_STATUS_RETRY } from "./retry";
-import { headerLinesFor, toResult, toSpec, transportError, type CallContext } from "./transport";
+import { mergeRetry, QUEUE_RETRY, QUEUE_STATUS_RETRY } from "./retry";
+import { toSpec, type CallContext } from "./transport";
 import { queueRequestsPrefix, resolveBaseUrls } from "./urls";
 import { SUBSCRIBE_RULES } from "./validate";
 
@@ -60,20 +60,23 @@ async function subscribeNative<Output>(
   const bases = resolveBaseUrls(config.baseUrls);
   const input = options.input ? await storage.transformInput(options.input) : undefined;
   const credentials = await resolveCredentials(config);
-  const submit = submitCallParams(endpointId, options, bases, input, config.retry);
+  const submit = submitCallParams(endpointId, options, bases, input, config.retry, config.callTimeout, "fal.subscribe");
   const submitSpec = toSpec({ method: submit.method, url: submit.url, headers: submit.headers }, credentials, input, submit.retry);
+  // callTimeout bounds the submit request; the wait as a whole is the official `timeout`.
+  const submitTimeout = nativeTimeout(submit.timeout);
+  if (submitTimeout > 0) submitSpec.timeout = submitTimeout;
   const timeout = options.timeout ?? 0;
-  const spec: NativeSubscribeSpec = {
+  const spec = subscribeSpec({
     submit: submitSpec,
     requestsPrefix: queueRequestsPrefix(endpointId, bases),
-    headers: headerLinesFor(credentials, undefined),
+    headers: baseHeaders(credentials),
     logs: options.logs ?? false,
     pollInterval: ("pollInterval" in options && options.pollInterval) || DEFAULT_POLL_INTERVAL,
     statusUpdates: typeof options.onQueueUpdate === "function",
     timeout,
-    statusRetry: toNativeRetry(mergeRetry(QUEUE_STATUS_RETRY, config.retry)),
-    resultRetry: toNativeRetry(mergeRetry(QUEUE_RETRY, config.retry)),
-  };
+    statusRetry: mergeRetry(QUEUE_STATUS_RETRY, config.retry),
+    resultRetry: mergeRetry(QUEUE_RETRY, config.retry),
+  });
 
   let enqueued = false;
   const record = await engine.subscribe(spec, options.abortSignal, (progress) => {
@@ -84,33 +87,11 @@ async function subscribeNative<Output>(
       options.onQueueUpdate?.(parseStatus(progress.body));
     }
   });
-
-  switch (record.type) {
-    case "timeout":
-      throw timeoutError(timeout);
-    case "error": {
-      const method = record.url === submitSpec.url ? submitSpec.method : record.url.endsWith("/cancel") ? "PUT" : "GET";
-      throw transportError(record, method, record.url || submitSpec.url);
-    }
-    case "response": {
-      const { response } = record;
-      if (!enqueued) {
-        // The submit itself ended the job: an HTTP error, or a 2xx we could not use.
-        if (!isOk(response)) throw errorFromResponse(response);
-        throw new ApiError({
-          message: `fal-native: the submit response from ${response.url} ${
-            response.jsonError ? `is malformed JSON: ${response.jsonError}` : "has no request_id"
-          }`,
-          status: response.status,
-          body: typeof response.body === "string" ? response.body : undefined,
-          requestId: response.requestId || undefined,
-        });
-      }
-      return toResult<Output>(response);
-    }
-    default:
-      throw new Error(`fal-native: unexpected "${record.type}" record for a subscribe job`);
-  }
+  // Which step failed (inferred from its URL for a native side that does not name the method).
+  const url = (record.type === "error" && record.url) || submitSpec.url;
+  const named = record.type === "error" ? (record as { method?: string }).method : undefined;
+  const method = named || (url === submitSpec.url ? submitSpec.method : url.endsWith("/cancel") ? "PUT" : "GET");
+  return settleRecord(record, { api: "fal.subscribe", method, url }, { kind: "subscribe", enqueued, timeout }) as Result<Output>;
 }
 
 function parseStatus(body: string): QueueStatus {

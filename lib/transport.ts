@@ -6,12 +6,12 @@ import type { Result } from "../types/common";
 import type { NativeRequestSpec, NativeResponse } from "./native";
 import { resolveCredentials, type ResolvedConfig } from "./config";
 import { describeValue } from "./validate";
-import type { Engine, FinalRecord } from "./engine";
-import { TransportError } from "./errors";
-import { baseHeaders, toHeaderLines } from "./headers";
-import { decodeResponse, isOk, errorFromResponse, toWebResponse } from "./response";
-import { toNativeRetry } from "./retry";
-import { getUserAgent } from "./runtime";
+import type { Engine } from "./engine";
+import { baseHeaders } from "./headers";
+import { decodeResponse, toWebResponse } from "./response";
+import { Deadline } from "./native/deadline";
+import { settleRecord, type CallInfo, type Expect, type FinalRecord } from "./native/settle";
+import { requestSpec } from "./native/spec";
 
 /** What the caller wants back: run/result -> Result; submit/status -> decoded JSON; cancel -> void. */
 export type CallKind = "result" | "json" | "void";
@@ -22,6 +22,8 @@ export type CallContext = {
 };
 
 export type CallParams = {
+  /** The public API making the call ("fal.run"), named in its errors. */
+  api?: string;
   method: string;
   url: string;
   /** Call-specific headers, passed to the middleware (as the official client does). */
@@ -30,6 +32,10 @@ export type CallParams = {
   retry: RetryOptions;
   signal?: AbortSignal;
   kind: CallKind;
+  /** Whole-call limit in ms (0 or undefined: none); see lib/native/deadline.ts. */
+  timeout?: number;
+  /** The deadline of a larger call this request is part of (then `timeout` is ignored). */
+  deadline?: Deadline;
 };
 
 /** The user's middleware must hand back a request; say so clearly when it does not. */
@@ -44,38 +50,22 @@ function checkMiddlewareResult(value: unknown): RequestConfig {
   return req;
 }
 
-function assertHttpUrl(url: string): void {
-  let ok = false;
-  try {
-    const protocol = new URL(url).protocol;
-    ok = protocol === "http:" || protocol === "https:";
-  } catch {
-    ok = false;
-  }
-  if (!ok) {
-    // e.g. a relative proxyUrl ("/api/fal/proxy") applied outside a browser
-    throw new TypeError(`fal-native: request URL ${JSON.stringify(url)} is not an absolute http(s) URL`);
-  }
-}
-
-/** Base headers (auth, accept, content type, user agent), then the middleware's headers. */
-export function headerLinesFor(credentials: string | undefined, extra: RequestConfig["headers"]): string[] {
-  return toHeaderLines({ ...baseHeaders(credentials, getUserAgent()), ...(extra ?? {}) });
-}
-
-/** A request after middleware -> the spec the native engine runs. */
+/**
+ * A request after middleware -> the spec the native engine runs: base headers (auth, accept,
+ * content type, user agent) then the middleware's; the URL serialized as checked; the method an
+ * HTTP token.
+ */
 export function toSpec(request: RequestConfig, credentials: string | undefined, input: unknown, retry: RetryOptions): NativeRequestSpec {
-  assertHttpUrl(request.url);
-  const method = request.method.toUpperCase();
+  const method = String(request.method).toUpperCase();
   // As officially: a body only for non-GET calls with a truthy input.
   const body = method !== "GET" && input ? JSON.stringify(input) : undefined;
-  return {
-    method,
+  return requestSpec({
+    method: request.method,
     url: request.url,
-    headers: headerLinesFor(credentials, request.headers),
+    headers: { ...baseHeaders(credentials), ...(request.headers ?? {}) },
     ...(body !== undefined ? { body } : {}),
-    retry: toNativeRetry(retry),
-  };
+    retry,
+  });
 }
 
 /** Credentials (resolved per call) and middleware (run per call), then toSpec. */
@@ -88,45 +78,28 @@ export async function buildRequestSpec(config: ResolvedConfig, params: CallParam
   return toSpec(request, credentials, params.input, params.retry);
 }
 
-export function transportError(record: Extract<FinalRecord, { type: "error" }>, method: string, fallbackUrl: string): TransportError {
-  return new TransportError({
-    method,
-    url: record.url || fallbackUrl,
-    code: record.code,
-    message: record.message,
-    curlCode: record.curlCode,
-    attempts: record.attempts,
-  });
-}
-
 /** run/result: always the built-in handling (a custom responseHandler is ignored, as officially). */
 export function toResult<Output>(response: NativeResponse): Result<Output> {
   return { data: decodeResponse(response) as Output, requestId: response.requestId || "" };
 }
 
+const EXPECT: Record<CallKind, Expect> = { result: { kind: "result" }, json: { kind: "json" }, void: { kind: "void" } };
+
 /** Maps one final record of a plain request to the call's value, or throws its error. */
-export async function settle(record: FinalRecord, spec: NativeRequestSpec, kind: CallKind, config: ResolvedConfig): Promise<unknown> {
-  if (record.type === "error") throw transportError(record, spec.method, spec.url);
-  if (record.type !== "response") {
-    throw new Error(`fal-native: unexpected "${record.type}" record for ${spec.method} ${spec.url}`);
+export async function settle(record: FinalRecord, call: CallInfo, kind: CallKind, config: ResolvedConfig): Promise<unknown> {
+  if (kind === "result" || !config.responseHandler || record.type !== "response") {
+    return settleRecord(record, call, EXPECT[kind]);
   }
-  const { response } = record;
-  if (kind === "result") return toResult(response);
-  if (config.responseHandler) {
-    const value = await config.responseHandler(toWebResponse(response));
-    return kind === "void" ? undefined : value;
-  }
-  if (kind === "void") {
-    // cancel resolves void; its body is not needed, only whether it failed.
-    if (!isOk(response)) throw errorFromResponse(response);
-    return undefined;
-  }
-  return decodeResponse(response);
+  const value = await config.responseHandler(toWebResponse(record.response));
+  return kind === "void" ? undefined : value;
 }
 
 /** The whole call: spec, native request (retried natively per `retry`), mapping. */
 export async function performCall<T>(ctx: CallContext, params: CallParams): Promise<T> {
+  // The limit covers the whole call: credentials and middleware count too.
+  const deadline = params.deadline ?? new Deadline(params.timeout ?? 0, { api: params.api, method: params.method.toUpperCase(), url: params.url });
   const spec = await buildRequestSpec(ctx.config, params);
-  const record = await ctx.engine.request(spec, params.signal);
-  return (await settle(record, spec, params.kind, ctx.config)) as T;
+  const call: CallInfo = { api: params.api, method: spec.method, url: spec.url };
+  const record = await deadline.request(ctx.engine, spec, call, params.signal);
+  return (await settle(record, call, params.kind, ctx.config)) as T;
 }

@@ -3,16 +3,18 @@
 // with parts in parallel, each retried natively, and progress across the whole upload.
 import type { UploadInput, UploadOptions } from "../types/storage";
 import type { RetryOptions } from "../types/retry";
-import type { NativeRequestSpec } from "./native";
 import { abortReason } from "./abort";
+import { TransportError } from "./errors";
 import { buildLifecycleConfig } from "./lifecycle";
 import { defaultFileName } from "./mime";
-import { errorFromResponse, decodeResponse, isOk } from "./response";
-import { CLIENT_RETRY, mergeRetry, toNativeRetry } from "./retry";
-import { getUserAgent } from "./runtime";
-import { performCall, transportError, type CallContext } from "./transport";
+import { Deadline } from "./native/deadline";
+import { settleRecord } from "./native/settle";
+import { requestSpec, type RequestParts } from "./native/spec";
+import { CLIENT_RETRY, mergeRetry } from "./retry";
+import { performCall, type CallContext } from "./transport";
 import { openUploadSource, type PartBody, type UploadSource } from "./upload-source";
 import { resolveBaseUrls } from "./urls";
+import { checkCallTimeout } from "./validate";
 
 export const MULTIPART_THRESHOLD = 90 * 1024 * 1024;
 export const PART_SIZE = 10 * 1024 * 1024;
@@ -48,7 +50,10 @@ class Progress {
   }
 }
 
-async function initiate(ctx: CallContext, source: UploadSource, multipart: boolean, options: UploadOptions): Promise<Initiated> {
+/** The upload's options plus its whole-call deadline (which also carries the user's signal). */
+type UploadCall = UploadOptions & { deadline: Deadline };
+
+async function initiate(ctx: CallContext, source: UploadSource, multipart: boolean, options: UploadCall): Promise<Initiated> {
   const lifecycle = buildLifecycleConfig(options.lifecycle);
   const contentType = source.contentType;
   const rest = resolveBaseUrls(ctx.config.baseUrls).rest;
@@ -61,6 +66,8 @@ async function initiate(ctx: CallContext, source: UploadSource, multipart: boole
     retry: mergeRetry(CLIENT_RETRY, ctx.config.retry),
     signal: options.signal,
     kind: "json",
+    api: "fal.storage.upload",
+    deadline: options.deadline,
   });
   if (!result || typeof result.upload_url !== "string" || typeof result.file_url !== "string") {
     throw new Error(`fal-native: storage ${route} answered without upload_url/file_url: ${JSON.stringify(result)}`);
@@ -71,31 +78,26 @@ async function initiate(ctx: CallContext, source: UploadSource, multipart: boole
 /** A request to the signed upload URL: no Authorization, no middleware; retried natively. */
 async function sendToStorage(
   ctx: CallContext,
-  spec: Omit<NativeRequestSpec, "retry" | "progress">,
+  parts: Omit<RequestParts, "retry" | "progress">,
   progress: Progress,
   key: number,
+  deadline: Deadline,
   signal: AbortSignal | undefined,
 ): Promise<unknown> {
-  const full: NativeRequestSpec = {
-    ...spec,
-    headers: [...spec.headers, `User-Agent: ${getUserAgent()}`],
-    retry: toNativeRetry(mergeRetry(UPLOAD_PART_RETRY, ctx.config.retry)),
-    ...(progress.wanted ? { progress: true } : {}),
-  };
-  const record = await ctx.engine.request(full, signal, (p) => progress.update(key, p.sent));
-  if (record.type === "error") throw transportError(record, full.method, full.url);
-  if (record.type !== "response") throw new Error(`fal-native: unexpected "${record.type}" record for ${full.method} ${full.url}`);
-  if (!isOk(record.response)) throw errorFromResponse(record.response);
-  return decodeResponse(record.response);
+  const spec = requestSpec({ ...parts, retry: mergeRetry(UPLOAD_PART_RETRY, ctx.config.retry), progress: progress.wanted });
+  const call = { api: "fal.storage.upload", method: spec.method, url: spec.url };
+  const record = await deadline.request(ctx.engine, spec, call, signal, (p) => progress.update(key, p.sent));
+  return settleRecord(record, call, { kind: "json" });
 }
 
-function bodyOf(part: PartBody): Pick<NativeRequestSpec, "body" | "bodyFile"> {
+function bodyOf(part: PartBody): Pick<RequestParts, "body" | "bodyFile"> {
   return part.bodyFile ? { bodyFile: part.bodyFile } : { body: part.body ?? new Uint8Array(0) };
 }
 
-async function singleUpload(ctx: CallContext, source: UploadSource, body: PartBody, progress: Progress, options: UploadOptions): Promise<string> {
+async function singleUpload(ctx: CallContext, source: UploadSource, body: PartBody, progress: Progress, options: UploadCall): Promise<string> {
   const { upload_url, file_url } = await initiate(ctx, source, false, options);
-  await sendToStorage(ctx, { method: "PUT", url: upload_url, headers: [`Content-Type: ${source.contentType}`], ...bodyOf(body) }, progress, 0, options.signal);
+  const put = { method: "PUT", url: upload_url, headers: { "Content-Type": source.contentType }, ...bodyOf(body) };
+  await sendToStorage(ctx, put, progress, 0, options.deadline, options.signal);
   return file_url;
 }
 
@@ -108,7 +110,7 @@ async function multipartUpload(
   source: UploadSource,
   next: () => Promise<PartBody | null>,
   progress: Progress,
-  options: UploadOptions,
+  options: UploadCall,
 ): Promise<string> {
   const { upload_url, file_url } = await initiate(ctx, source, true, options);
   const url = new URL(upload_url);
@@ -144,9 +146,10 @@ async function multipartUpload(
       try {
         const answer = (await sendToStorage(
           ctx,
-          { method: "PUT", url: `${base}/${part.number}${url.search}`, headers: [], ...bodyOf(part.body) },
+          { method: "PUT", url: `${base}/${part.number}${url.search}`, headers: {}, ...bodyOf(part.body) },
           progress,
           part.number,
+          options.deadline,
           controller.signal,
         )) as Partial<CompletedPart> | undefined;
         if (!answer || typeof answer.etag !== "string") {
@@ -176,20 +179,50 @@ async function multipartUpload(
     {
       method: "POST",
       url: `${base}/complete${url.search}`,
-      headers: ["Content-Type: application/json", "Accept: application/json"],
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
       body: JSON.stringify({ parts }),
     },
     new Progress(undefined, undefined),
     -1,
+    options.deadline,
     options.signal,
   );
   return file_url;
 }
 
 export async function upload(ctx: CallContext, input: UploadInput, options: UploadOptions = {}): Promise<string> {
+  const timeout = checkCallTimeout("fal.storage.upload", options.callTimeout) ?? ctx.config.callTimeout;
   // Opening checks local files (missing, unreadable, directory) before any request is made.
   const source = await openUploadSource(input);
   if (options.signal?.aborted) throw abortReason(options.signal);
+  const rest = resolveBaseUrls(ctx.config.baseUrls).rest;
+  const deadline = new Deadline(timeout, { api: "fal.storage.upload", method: "POST", url: `${rest}/storage/upload/initiate` });
+  try {
+    return await uploadWithin(ctx, source, { ...options, deadline });
+  } catch (error) {
+    // A part that hit the deadline fails the upload with the deadline's error, not "part N failed".
+    if (deadline.expired && hitDeadline(error)) throw timeoutError(deadline);
+    throw error;
+  }
+}
+
+/** Whether `error` (or the error it wraps) is a request that ran into the whole-call timeout. */
+function hitDeadline(error: unknown): boolean {
+  const isTimeout = (e: unknown) => e instanceof TransportError && (e.cause as Error | undefined)?.name === "TimeoutError";
+  return isTimeout(error) || (error instanceof Error && isTimeout(error.cause));
+}
+
+/** The whole-call timeout as the error it ends the upload with. */
+function timeoutError(deadline: Deadline): unknown {
+  try {
+    settleRecord(deadline.record(), deadline.current, { kind: "json" });
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+async function uploadWithin(ctx: CallContext, source: UploadSource, options: UploadCall): Promise<string> {
   const progress = new Progress(options.onProgress, source.size);
 
   if (source.size !== undefined && source.range) {

@@ -87,17 +87,27 @@ export function resolveBaseUrls(fromConfig: Partial<ResolvedBaseUrls>): Resolved
   return out;
 }
 
-/** Absolute endpoint URLs are used verbatim for fal hosts (as officially) and for our base URLs. */
-function isDirectUrl(id: string, bases: ResolvedBaseUrls): boolean {
+/**
+ * Absolute endpoint URLs are used as they are for fal hosts (as officially) and under our base-URL
+ * overrides. Returns the URL as parsed: its serialization, not the caller's text, is what gets
+ * requested, so the host checked here is the host connected to.
+ */
+function directUrl(id: string, bases: ResolvedBaseUrls): URL | undefined {
   let url: URL;
   try {
     url = new URL(id);
   } catch {
-    return false;
+    return undefined;
   }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
   // Anchored at a label boundary: "evilfal.ai" must not receive the key.
-  if (/(^|\.)fal\.(ai|run)$/.test(url.hostname)) return true;
-  return SERVICES.some((s) => bases[s] !== DEFAULT_BASE_URLS[s] && id.startsWith(`${bases[s]}/`));
+  if (/(^|\.)fal\.(ai|run)$/.test(url.hostname)) return url;
+  const under = SERVICES.some((s) => {
+    if (bases[s] === DEFAULT_BASE_URLS[s]) return false;
+    const base = new URL(bases[s]);
+    return url.origin === base.origin && url.pathname.startsWith(`${base.pathname.replace(/\/$/, "")}/`);
+  });
+  return under ? url : undefined;
 }
 
 export type BuildUrlOptions = {
@@ -121,8 +131,10 @@ export function buildUrl(id: string, bases: ResolvedBaseUrls, options: BuildUrlO
     ...(method === "get" && options.input && typeof options.input === "object" ? (options.input as object) : {}),
   };
   const query = Object.keys(params).length > 0 ? `?${new URLSearchParams(params as Record<string, string>).toString()}` : "";
-  if (isDirectUrl(id, bases)) {
-    return `${id.endsWith("/") ? id : `${id}/`}${path}${query}`;
+  const direct = directUrl(id, bases);
+  if (direct) {
+    const href = direct.href;
+    return `${href.endsWith("/") ? href : `${href}/`}${path}${query}`;
   }
   const base = bases[options.service ?? "run"];
   const url = `${base}/${ensureEndpointIdFormat(id)}/${path}`;

@@ -1,6 +1,7 @@
 // Argument checks for the public API. Each failure is a TypeError naming the call, the argument
 // and what was expected; async APIs turn it into a rejected promise.
 import { isAbortSignal } from "./abort";
+import { isHttpToken } from "./headers";
 
 /** A short, safe rendering of a bad argument for error messages. */
 export function describeValue(value: unknown): string {
@@ -28,10 +29,31 @@ function fail(api: string, what: string, expected: string, got: unknown): never 
   throw new TypeError(`${api}: ${what} must be ${expected}, got ${describeValue(got)}`);
 }
 
+/**
+ * Characters no endpoint id (nor an absolute endpoint URL) may hold: a backslash or "@" can make
+ * URL parsers disagree on the host (curl reads "fal.ai\\@other" as user info), and control
+ * characters or NUL can truncate or split what is sent.
+ */
+const UNSAFE_ENDPOINT_CHARS = /[\\@\u0000-\u001f\u007f]/;
+
 export function checkEndpointId(api: string, id: unknown): asserts id is string {
   if (typeof id !== "string" || id.length === 0) {
     fail(api, "endpointId", 'a non-empty string like "fal-ai/flux/dev"', id);
   }
+  if (UNSAFE_ENDPOINT_CHARS.test(id)) {
+    throw new TypeError(
+      `${api}: endpointId must not contain a backslash, "@", control characters or NUL, got ${JSON.stringify(id.length > 80 ? `${id.slice(0, 80)}...` : id)}`,
+    );
+  }
+}
+
+/** `callTimeout` (ms): undefined, or a non-negative number (0: no limit). */
+export function checkCallTimeout(api: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || Number.isNaN(value) || value < 0) {
+    fail(api, "options.callTimeout", "a non-negative number of milliseconds (0: no limit)", value);
+  }
+  return value === Infinity ? 0 : value;
 }
 
 /** `undefined` becomes `{}` (as `run(id)` allows); anything else must be a plain object. */
@@ -47,11 +69,13 @@ type Check = (value: unknown) => boolean;
 
 const checks = {
   string: ((v) => typeof v === "string") as Check,
+  httpMethod: isHttpToken as Check,
   nonEmptyString: ((v) => typeof v === "string" && v.length > 0) as Check,
   boolean: ((v) => typeof v === "boolean") as Check,
   function: ((v) => typeof v === "function") as Check,
   positiveNumber: ((v) => typeof v === "number" && Number.isFinite(v) && v > 0) as Check,
   nonNegativeNumber: ((v) => typeof v === "number" && Number.isFinite(v) && v >= 0) as Check,
+  nonNegativeOrInfinity: ((v) => typeof v === "number" && v >= 0) as Check,
   plainObject: ((v) => typeof v === "object" && v !== null && !Array.isArray(v)) as Check,
   abortSignal: isAbortSignal as Check,
   priority: ((v) => v === "low" || v === "normal") as Check,
@@ -70,7 +94,9 @@ export function checkOptionTypes(api: string, options: Record<string, unknown>, 
 }
 
 export const RUN_RULES: Rule[] = [
+  ["callTimeout", "nonNegativeOrInfinity", "a non-negative number of milliseconds (0: no limit)"],
   ["method", "string", 'a string such as "post" or "get"'],
+  ["method", "httpMethod", 'an HTTP method token such as "post" or "get"'],
   ["abortSignal", "abortSignal", "an AbortSignal"],
   ["storageSettings", "plainObject", "an object like { expiresIn: \"1d\" }"],
 ];
@@ -89,6 +115,7 @@ export const STREAM_RULES: Rule[] = [
   ["timeout", "nonNegativeNumber", "a non-negative number of milliseconds (the longest gap between events)"],
   ["autoUpload", "boolean", "a boolean"],
   ["method", "string", 'a string such as "post" or "get"'],
+  ["method", "httpMethod", 'an HTTP method token such as "post" or "get"'],
   ["accept", "string", 'a string such as "text/event-stream"'],
   ["connectionMode", "connectionMode", '"server" or "client"'],
   ["signal", "abortSignal", "an AbortSignal"],
@@ -112,6 +139,7 @@ export const SUBSCRIBE_RULES: Rule[] = [
 ];
 
 export const REQUEST_ID_RULES: Rule[] = [
+  ["callTimeout", "nonNegativeOrInfinity", "a non-negative number of milliseconds (0: no limit)"],
   ["requestId", "nonEmptyString", "the request id string returned by submit"],
   ["abortSignal", "abortSignal", "an AbortSignal"],
 ];

@@ -1,7 +1,7 @@
 // The client interface, same members as @fal-ai/client's FalClient.
 import type { Config } from "./config";
 import type { EndpointType, InputType, OutputType, UploadableInput } from "./endpoint";
-import type { Result, RunOptions } from "./common";
+import type { CallTimeoutOption, Result, RunOptions } from "./common";
 import type { QueueClient, QueueSubscribeOptions } from "./queue";
 import type { RealtimeClient } from "./realtime";
 import type { StorageClient } from "./storage";
@@ -15,7 +15,7 @@ export interface FalClient {
   /** One synchronous HTTP call to the run host. Prefer `subscribe` for long jobs. */
   run<Id extends EndpointType>(
     endpointId: Id,
-    options: RunOptions<UploadableInput<InputType<Id>>>,
+    options: RunOptions<UploadableInput<InputType<Id>>> & CallTimeoutOption,
   ): Promise<Result<OutputType<Id>>>;
   /** Submit to the queue, wait for completion, fetch the result. */
   subscribe<Id extends EndpointType>(

@@ -19,6 +19,13 @@ export type RunOptions<Input> = {
   readonly storageSettings?: StorageSettings;
   /** Server-side start timeout in seconds (> 1), sent as `x-fal-request-timeout`. */
   readonly startTimeout?: number;
+};
+
+/**
+ * fal-native addition, accepted by run, queue.submit, queue.status, queue.result and queue.cancel
+ * (RunOptions itself stays identical to the official type).
+ */
+export type CallTimeoutOption = {
   /**
    * fal-native addition: the longest this whole call may take, in ms (retries, backoff and, for
    * uploads and downloads, every request of the call included). On expiry the native transfer is

@@ -65,4 +65,12 @@ export type Config = {
    * NODE_USE_ENV_PROXY=1. Not to be confused with `proxyUrl`, fal's server-side proxy route.
    */
   proxy?: string | false;
+  /**
+   * fal-native addition: the default `callTimeout` (ms) of run, queue.submit, queue.status,
+   * queue.result, queue.cancel, storage.upload and storage.download: the longest one call may take,
+   * retries included, before it rejects with a TransportError (code "ETIMEDOUT"). Default 0: no
+   * limit (each HTTP attempt still has the native connect and stall deadlines). subscribe's own
+   * `timeout` and a stream's idle `timeout` are separate and unchanged.
+   */
+  callTimeout?: number;
 };

@@ -1,6 +1,6 @@
 // Queue API types, same shapes as @fal-ai/client's queue.d.ts.
 import type { EndpointType, InputType, OutputType, UploadableInput } from "./endpoint";
-import type { CompletedQueueStatus, InQueueQueueStatus, QueueStatus, Result, RunOptions } from "./common";
+import type { CallTimeoutOption, CompletedQueueStatus, InQueueQueueStatus, QueueStatus, Result, RunOptions } from "./common";
 import type { FalStream, StreamingConnectionMode } from "./streaming";
 
 export type QueuePriority = "low" | "normal";
@@ -76,16 +76,16 @@ export interface QueueClient {
   /** POST the input to the queue; resolves with the raw IN_QUEUE status. */
   submit<Id extends EndpointType>(
     endpointId: Id,
-    options: SubmitOptions<UploadableInput<InputType<Id>>>,
+    options: SubmitOptions<UploadableInput<InputType<Id>>> & CallTimeoutOption,
   ): Promise<InQueueQueueStatus>;
   /** One status poll. */
-  status(endpointId: string, options: QueueStatusOptions): Promise<QueueStatus>;
+  status(endpointId: string, options: QueueStatusOptions & CallTimeoutOption): Promise<QueueStatus>;
   /** Status updates over SSE. */
   streamStatus(endpointId: string, options: QueueStatusStreamOptions): Promise<FalStream<unknown, QueueStatus>>;
   /** Polls until COMPLETED and resolves with that status. */
   subscribeToStatus(endpointId: string, options: QueueStatusSubscriptionOptions): Promise<CompletedQueueStatus>;
   /** Fetches the result of a completed request. */
-  result<Id extends EndpointType>(endpointId: Id, options: BaseQueueOptions): Promise<Result<OutputType<Id>>>;
+  result<Id extends EndpointType>(endpointId: Id, options: BaseQueueOptions & CallTimeoutOption): Promise<Result<OutputType<Id>>>;
   /** Asks the server to cancel the request. */
-  cancel(endpointId: string, options: BaseQueueOptions): Promise<void>;
+  cancel(endpointId: string, options: BaseQueueOptions & CallTimeoutOption): Promise<void>;
 }

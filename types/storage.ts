@@ -35,6 +35,14 @@ export type UploadOptions = {
   onProgress?: (sent: number, total: number | undefined) => void;
   /** fal-native: aborts the upload, cancelling in-flight transfers. */
   signal?: AbortSignal;
+  /**
+   * fal-native addition: the longest this whole call may take, in ms (retries, backoff and, for
+   * uploads and downloads, every request of the call included). On expiry the native transfer is
+   * cancelled and the call rejects with a TransportError whose code is "ETIMEDOUT" (not retryable
+   * by isRetryableError, as a user's own deadline). 0: no limit. Default: config.callTimeout.
+   * Not to be confused with `startTimeout` (server-side, seconds) or subscribe's `timeout`.
+   */
+  callTimeout?: number;
 };
 
 /** fal-native: options of `storage.download`. */
@@ -51,6 +59,14 @@ export type DownloadOptions = {
   /** Fail (and stop the transfer) when a response is larger than this. */
   maxBytes?: number;
   signal?: AbortSignal;
+  /**
+   * fal-native addition: the longest this whole call may take, in ms (retries, backoff and, for
+   * uploads and downloads, every request of the call included). On expiry the native transfer is
+   * cancelled and the call rejects with a TransportError whose code is "ETIMEDOUT" (not retryable
+   * by isRetryableError, as a user's own deadline). 0: no limit. Default: config.callTimeout.
+   * Not to be confused with `startTimeout` (server-side, seconds) or subscribe's `timeout`.
+   */
+  callTimeout?: number;
 };
 
 /** fal-native: one downloaded URL. */

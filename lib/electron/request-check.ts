@@ -11,6 +11,7 @@ import {
   type CallMethod,
 } from "./protocol";
 import { IPC_ERROR_CODES } from "./error-codec";
+import { isHttpToken } from "../headers";
 
 export type CheckedCall = {
   callId: string;
@@ -81,6 +82,10 @@ function checkOptions(method: CallMethod, options: Record<string, unknown>): voi
     }
   }
   if (options.headers !== undefined) checkHeaders(method, options.headers);
+  // The HTTP method ends up on the request line: only RFC 9110 tokens (the rule every request obeys).
+  if (typeof options.method === "string" && !isHttpToken(options.method)) {
+    throw badRequest(`${method}: options.method must be an HTTP method token such as "post" or "get"`);
+  }
 }
 
 function checkHeaders(method: CallMethod, headers: unknown): void {

@@ -220,6 +220,22 @@ describe("the renderer cannot touch credentials or redirect the key", () => {
     expect(callback.error.message).toContain('callback "onProgress" is not available');
   });
 
+  test("a renderer's method must be an HTTP token: CR/LF cannot inject headers (raw bridge and the client API)", async () => {
+    const before = emu.requests.length;
+    const base = { v: 1, callId: "forged-2", callbacks: [], endpointId: SCHNELL };
+    for (const method of ["POST\r\nX-Injected: 1", "GET / HTTP/1.1\r\nHost: evil\r\n\r\nPOST", "PO ST"]) {
+      for (const call of ["run", "queue.submit", "stream"]) {
+        const forged = await ask("rawBridgeCall", { ...base, method: call, options: { input: {}, method } });
+        expect(forged).toMatchObject({ ok: false, events: 0, error: { name: "TypeError", code: "FAL_IPC_BAD_REQUEST" } });
+        expect(forged.error.message).toContain("options.method must be an HTTP method token");
+      }
+      const error = await ask("rejection", "run", SCHNELL, { input: {}, method });
+      expect(error).toMatchObject({ isTypeError: true });
+      expect(error.message).toContain("options.method must be an HTTP method token");
+    }
+    expect(emu.requests.length).toBe(before);
+  });
+
   test("allowEndpoint refuses an endpoint", async () => {
     const error = await ask("rejection", "run", DENIED, { input: { prompt: "x" } });
     expect(error).toMatchObject({ isError: true, code: "FAL_IPC_DENIED" });
