@@ -3,7 +3,7 @@ import type { Config } from "../types/config";
 import type { FalClient } from "../types/client";
 import type { CallTimeoutOption, Result, RunOptions } from "../types/common";
 import { createConfig } from "./config";
-import { Engine } from "./engine";
+import { Engine } from "./native/engine";
 import { ClientNetwork } from "./network/client-network";
 import { buildRunHeaders } from "./headers";
 import { createQueueClient } from "./queue";

@@ -3,10 +3,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { DownloadedFile, DownloadOptions } from "../types/storage";
-import type { NativeResponse } from "./native";
 import { createLimiter } from "./limit";
 import { Deadline } from "./native/deadline";
-import { settleRecord } from "./native/settle";
+import { settleRecord, type HttpResponse } from "./native/settle";
 import { requestSpec } from "./native/spec";
 import { CLIENT_RETRY, mergeRetry } from "./retry";
 import type { CallContext } from "./transport";
@@ -101,7 +100,7 @@ export async function download(ctx: CallContext, input: string | string[], optio
       if (p.receiveTotal > 0) totals.set(index, p.receiveTotal);
       report();
     });
-    const response = settleRecord(record, call, { kind: "response" }) as NativeResponse;
+    const response = settleRecord(record, call, { kind: "response" }) as HttpResponse;
     const contentType = response.contentType;
     const discard = async () => {
       if (to) await fs.promises.rm(to, { force: true });

@@ -3,10 +3,9 @@
 // like any call; client mode fetches a temporary token and sends no key at all.
 import type { StreamingClient, StreamOptions, FalStream } from "../types/streaming";
 import type { StorageClient } from "../types/storage";
-import type { NativeStreamSpec } from "./native";
 import { ensureEndpointIdFormat } from "./endpoint";
 import { settleRecord } from "./native/settle";
-import { requestSpec, streamSpec as nativeStreamSpec } from "./native/spec";
+import { requestSpec, streamSpec as nativeStreamSpec, type StreamRequestSpec } from "./native/spec";
 import { mergeRetry } from "./retry";
 import { NativeFalStream } from "./stream/fal-stream";
 import { getTemporaryAuthToken } from "./token";
@@ -51,7 +50,7 @@ type OpenParams = {
   tokenApp: string;
 };
 
-async function streamSpec(ctx: CallContext, stream: NativeFalStream<any, any>, params: OpenParams): Promise<NativeStreamSpec> {
+async function streamSpec(ctx: CallContext, stream: NativeFalStream<any, any>, params: OpenParams): Promise<StreamRequestSpec> {
   const { options } = stream;
   const method = (options.method ?? "post").toUpperCase();
   const accept = options.accept ?? EVENT_STREAM;

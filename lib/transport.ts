@@ -1,17 +1,16 @@
-// One API call: credentials, middleware, headers and body -> a NativeRequestSpec; the native
+// One API call: credentials, middleware, headers and body -> a RequestSpec; the native
 // engine's final record -> the call's value or error.
 import type { RequestConfig } from "../types/middleware";
 import type { RetryOptions } from "../types/retry";
 import type { Result } from "../types/common";
-import type { NativeRequestSpec, NativeResponse } from "./native";
 import { resolveCredentials, type ResolvedConfig } from "./config";
 import { describeValue } from "./validate";
-import type { Engine } from "./engine";
+import type { Engine } from "./native/engine";
 import { baseHeaders } from "./headers";
-import { decodeResponse, toWebResponse } from "./response";
+import { decodeResponse, toWebResponse } from "./native/response";
 import { Deadline } from "./native/deadline";
-import { settleRecord, type CallInfo, type Expect, type FinalRecord } from "./native/settle";
-import { requestSpec } from "./native/spec";
+import { settleRecord, type CallInfo, type Expect, type FinalRecord, type HttpResponse } from "./native/settle";
+import { requestSpec, type RequestSpec } from "./native/spec";
 
 /** What the caller wants back: run/result -> Result; submit/status -> decoded JSON; cancel -> void. */
 export type CallKind = "result" | "json" | "void";
@@ -55,7 +54,7 @@ function checkMiddlewareResult(value: unknown): RequestConfig {
  * content type, user agent) then the middleware's; the URL serialized as checked; the method an
  * HTTP token.
  */
-export function toSpec(request: RequestConfig, credentials: string | undefined, input: unknown, retry: RetryOptions): NativeRequestSpec {
+export function toSpec(request: RequestConfig, credentials: string | undefined, input: unknown, retry: RetryOptions): RequestSpec {
   const method = String(request.method).toUpperCase();
   // As officially: a body only for non-GET calls with a truthy input.
   const body = method !== "GET" && input ? JSON.stringify(input) : undefined;
@@ -69,7 +68,7 @@ export function toSpec(request: RequestConfig, credentials: string | undefined, 
 }
 
 /** Credentials (resolved per call) and middleware (run per call), then toSpec. */
-export async function buildRequestSpec(config: ResolvedConfig, params: CallParams): Promise<NativeRequestSpec> {
+export async function buildRequestSpec(config: ResolvedConfig, params: CallParams): Promise<RequestSpec> {
   const credentials = await resolveCredentials(config);
   let request: RequestConfig = { method: params.method.toUpperCase(), url: params.url, headers: params.headers };
   if (config.requestMiddleware) {
@@ -79,7 +78,7 @@ export async function buildRequestSpec(config: ResolvedConfig, params: CallParam
 }
 
 /** run/result: always the built-in handling (a custom responseHandler is ignored, as officially). */
-export function toResult<Output>(response: NativeResponse): Result<Output> {
+export function toResult<Output>(response: HttpResponse): Result<Output> {
   return { data: decodeResponse(response) as Output, requestId: response.requestId || "" };
 }
 

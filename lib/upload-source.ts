@@ -5,12 +5,12 @@ import * as path from "path";
 import { Readable } from "stream";
 import { fileURLToPath } from "url";
 import type { UploadInput } from "../types/storage";
-import type { NativeRequestSpec } from "./native";
+import type { RequestSpec } from "./native/spec";
 import { contentTypeForPath, DEFAULT_CONTENT_TYPE } from "./mime";
 import { describeValue } from "./validate";
 
 /** A request body: bytes in memory or a file range read natively. */
-export type PartBody = Pick<NativeRequestSpec, "body" | "bodyFile"> & { size: number };
+export type PartBody = Pick<RequestSpec, "body" | "bodyFile"> & { size: number };
 
 export interface UploadSource {
   /** undefined for a stream: known once it ends. */

@@ -4,8 +4,8 @@
 // transfer) and ends the request with an "error" record (code ETIMEDOUT, reason "timeout"). A
 // request that would start after the deadline gets the same record at once. Either way the call
 // rejects with the TransportError settleRecord composes from that record: one rule, one message.
-import type { NativeRequestSpec } from "../native";
-import type { Engine, TransferProgressRecord } from "../engine";
+import type { NativeRequestSpec } from "./binding";
+import type { Engine, TransferProgressRecord } from "./engine";
 import { nativeTimeout } from "./spec";
 import { timeoutRecord, type CallInfo, type FinalRecord } from "./settle";
 

@@ -2,10 +2,13 @@
 // uploads, downloads, streams and subscribe jobs all end here, so an error looks the same whichever
 // call made it, and a transport failure's message is composed once, from the record's fields.
 import type { Result } from "../../types/common";
-import type { NativeRecord, NativeResponse } from "../native";
+import type { NativeRecord, NativeResponse } from "./binding";
 import { ApiError, TransportError } from "../errors";
 import { timeoutError } from "../polling";
-import { decodeResponse, errorFromResponse, isOk } from "../response";
+import { decodeResponse, errorFromResponse, isOk } from "./response";
+
+/** A finished HTTP exchange as the native side reports it (the name lib/ outside lib/native/ uses). */
+export type HttpResponse = NativeResponse;
 
 export type FinalRecord = Extract<NativeRecord, { type: "response" | "error" | "timeout" | "streamEnd" }>;
 export type ErrorRecord = Extract<NativeRecord, { type: "error" }>;

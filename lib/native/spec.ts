@@ -4,8 +4,13 @@
 // differently), the method is an HTTP token, header lines cannot inject, every request carries the
 // User-Agent, and retry options become the native policy in one way.
 import type { RetryOptions } from "../../types/retry";
-import type { NativeRequestSpec, NativeRetryPolicy, NativeStreamSpec, NativeSubscribeSpec } from "../native";
+import type { NativeRequestSpec, NativeRetryPolicy, NativeStreamSpec, NativeSubscribeSpec } from "./binding";
 import { checkMethod, toHeaderLines, userAgentHeader } from "../headers";
+
+/** A native request spec, as the rest of lib/ names it (lib/ outside lib/native/ never imports the binding). */
+export type RequestSpec = NativeRequestSpec;
+/** A native streaming spec. */
+export type StreamRequestSpec = NativeStreamSpec;
 
 /** Longest timer Node (and the native side) can arm: larger values are clamped to it. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -3,15 +3,15 @@
 // delivers counts against its high-water mark until it is acknowledged (see stream-core.ts), so a
 // slow `for await` loop pauses the transfer instead of growing a buffer.
 import type { StreamOptions } from "../../types/streaming";
-import type { StreamHandle, StreamRecord, FinalRecord } from "../engine";
-import type { NativeResponse } from "../native";
+import type { StreamHandle, StreamRecord, FinalRecord } from "../native/engine";
+import type { HttpResponse } from "../native/settle";
 import { FalStreamCore } from "./stream-core";
 
 /** Turns the final record into the stream's end; supplied by the opener. */
-export type StreamEndMapper = (record: FinalRecord, head: NativeResponse | undefined) => { error?: unknown };
+export type StreamEndMapper = (record: FinalRecord, head: HttpResponse | undefined) => { error?: unknown };
 
 export class NativeFalStream<Input, Output> extends FalStreamCore<Input, Output> {
-  private head: NativeResponse | undefined;
+  private head: HttpResponse | undefined;
   private handle: StreamHandle | undefined;
 
   constructor(endpointId: string, url: string, options: StreamOptions<Input>) {

@@ -11,8 +11,8 @@
 // against the emulator's key without further settings.
 
 import { createPublicKey, type KeyObject } from "node:crypto";
-import { Engine } from "../engine";
-import { bodyText, isOk } from "../response";
+import { Engine } from "../native/engine";
+import { bodyText, isOk } from "../native/response";
 import { toSpec } from "../transport";
 import { BASE_URL_ENV, normalizeBaseUrl } from "../urls";
 

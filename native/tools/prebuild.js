@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Makes the prebuilt binaries that ship in the npm tarball:
 //   prebuilds/<platform>-<arch>/fal-native.napi[.glibc|.musl].node
-// (the name lib/addon-loader.ts looks for). Builds in build/prebuild/<platform>-<arch>/, so it never
+// (the name lib/native/loader.ts looks for). Builds in build/prebuild/<platform>-<arch>/, so it never
 // disturbs the development build in build/Release.
 //
 // On Linux it builds linux-x64 and linux-arm64 (cross-compiled with Debian's aarch64-linux-gnu

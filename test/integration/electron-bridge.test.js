@@ -112,8 +112,8 @@ test("the preload module loads neither the native addon nor the Node-side client
   const loaded = [...afterPreload, ...now].map((file) => path.relative(path.join(__dirname, "..", ".."), file));
   expect(loaded).toContain(path.join("dist", "lib", "electron", "preload.js"));
   expect(loaded.filter((file) => file.endsWith(".node"))).toEqual([]);
-  for (const nodeSide of ["addon-loader.js", "native.js", "engine.js", "client.js", "index.js"]) {
-    expect(loaded).not.toContain(path.join("dist", "lib", nodeSide));
+  for (const nodeSide of ["native/loader.js", "native/binding.js", "native/engine.js", "client.js", "index.js"]) {
+    expect(loaded).not.toContain(path.join("dist", "lib", ...nodeSide.split("/")));
   }
   expect(loaded.some((file) => file.includes(`electron${path.sep}main-handler`))).toBe(false);
 });

@@ -6,8 +6,8 @@
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
-const { addonCandidates, loadFirstAddon, prebuildPath } = require("../../dist/lib/addon-loader");
-const { describeLoadFailure } = require("../../dist/lib/addon-load-error");
+const { addonCandidates, loadFirstAddon, prebuildPath } = require("../../dist/lib/native/loader");
+const { describeLoadFailure } = require("../../dist/lib/native/load-error");
 const { runNode } = require("../helpers/run-node");
 const pkg = require("../../package.json");
 
@@ -91,7 +91,7 @@ describe("fix-it message from real load failures", () => {
     const script = path.join(dir, "load.js");
     fs.writeFileSync(
       script,
-      `try { require(${JSON.stringify(path.join(ROOT, "dist", "lib", "native.js"))}).loadAddon(); console.log("loaded"); }
+      `try { require(${JSON.stringify(path.join(ROOT, "dist", "lib", "native", "binding.js"))}).loadAddon(); console.log("loaded"); }
        catch (error) { console.log(error.message); }`,
     );
     const missing = path.join(dir, "nowhere", "fal_native.node");

@@ -325,7 +325,7 @@ describe("native client lifecycle", () => {
   });
 
   test("an addon that cannot load rejects the call instead of throwing", async () => {
-    require("../../dist/lib/engine").setNativeClientFactory(() => {
+    require("../../dist/lib/native/engine").setNativeClientFactory(() => {
       throw new Error("fal-native: could not load the native addon.");
     });
     const fal = createFalClient({ credentials: "k" });

@@ -1,6 +1,6 @@
 // A scriptable stand-in for the native addon's Client, injected through setNativeClientFactory.
 // Records are delivered asynchronously in batches, like the addon's thread-safe function does.
-const { setNativeClientFactory } = require("../../dist/lib/engine");
+const { setNativeClientFactory } = require("../../dist/lib/native/engine");
 
 function response(status, body, extra = {}) {
   const isBuffer = Buffer.isBuffer(body);

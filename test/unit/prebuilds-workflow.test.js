@@ -1,12 +1,12 @@
 // .github/workflows/prebuilds.yml cannot run in this repository's CI; this checks its shape: it
-// parses, every job that builds or tests a prebuild names the file lib/addon-loader.ts looks for,
+// parses, every job that builds or tests a prebuild names the file lib/native/loader.ts looks for,
 // uploads exactly that file, and the pack job expects every one of them.
 "use strict";
 
 const fs = require("fs");
 const path = require("path");
 const yaml = require("js-yaml");
-const { prebuildPath } = require("../../dist/lib/addon-loader");
+const { prebuildPath } = require("../../dist/lib/native/loader");
 
 const ROOT = path.join(__dirname, "..", "..");
 const WORKFLOW = path.join(ROOT, ".github", "workflows", "prebuilds.yml");

@@ -1,5 +1,5 @@
 // Mapping of native responses to data and errors (defaultResponseHandler semantics).
-const { decodeResponse, errorFromResponse, toWebResponse, statusTextOf } = require("../../dist/lib/response");
+const { decodeResponse, errorFromResponse, toWebResponse, statusTextOf } = require("../../dist/lib/native/response");
 const { toResult } = require("../../dist/lib/transport");
 const { ApiError, ValidationError } = require("../../dist/lib/index");
 const { response } = require("./fake-native");

@@ -1,6 +1,9 @@
-// The only file that touches the C++ addon. Everything the addon accepts and returns is typed here;
-// the rest of lib/ talks to this narrow binding, never to the .node file directly.
-import { loadAddonBinary } from "./addon-loader";
+// The typed binding: everything the C++ addon accepts and returns. lib/native/ is the seam
+// between JS and the addon: this binding, the loader (loader.ts, load-error.ts), the engine
+// (engine.ts), the one module that builds every native spec (spec.ts), and the one function that
+// turns a final record into a value or an error (settle.ts, response.ts). Nothing else in lib/
+// imports these types; it uses the names spec.ts and settle.ts export.
+import { loadAddonBinary } from "./loader";
 
 /** Retry policy applied by the native I/O thread between attempts of one HTTP request. */
 export interface NativeRetryPolicy {

@@ -1,4 +1,4 @@
-// Finds and loads the compiled addon (.node); lib/native.ts types what it exports.
+// Finds and loads the compiled addon (.node); lib/native/binding.ts types what it exports.
 //
 // Where it looks, in order (node-gyp-build's layout, so a local build always wins over the shipped one):
 //   $FAL_NATIVE_BINARY                        only this file, when set
@@ -9,9 +9,9 @@
 // why each failed, and the commands that fix it.
 import * as fs from "fs";
 import * as path from "path";
-import { describeLoadFailure, type LoadAttempt } from "./addon-load-error";
+import { describeLoadFailure, type LoadAttempt } from "./load-error";
 
-const PACKAGE_ROOT = path.join(__dirname, "..", "..");
+const PACKAGE_ROOT = path.join(__dirname, "..", "..", "..");
 
 let cached: unknown;
 

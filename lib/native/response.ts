@@ -1,8 +1,8 @@
 // Turning a NativeResponse into what the official defaultResponseHandler would produce: decoded
 // data for 2xx, ApiError/ValidationError otherwise. Also builds a web Response for custom handlers.
 import { STATUS_CODES } from "http";
-import type { NativeResponse } from "./native";
-import { ApiError, ValidationError } from "./errors";
+import type { NativeResponse } from "./binding";
+import { ApiError, ValidationError } from "../errors";
 
 export function isOk(response: NativeResponse): boolean {
   return response.status >= 200 && response.status <= 299;

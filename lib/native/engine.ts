@@ -8,10 +8,10 @@ import {
   type NativeRequestSpec,
   type NativeStreamSpec,
   type NativeSubscribeSpec,
-} from "./native";
-import { abortReason, onAbort } from "./abort";
-import { ClientNetwork } from "./network/client-network";
-import { trustStoreFile } from "./network/trust-file";
+} from "./binding";
+import { abortReason, onAbort } from "../abort";
+import { ClientNetwork } from "../network/client-network";
+import { trustStoreFile } from "../network/trust-file";
 
 export type NativeClientFactory = (
   options: NativeClientOptions,
