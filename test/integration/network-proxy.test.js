@@ -3,10 +3,9 @@
 // (the `proxy` package on node:http) in front of the emulator on loopback.
 "use strict";
 
-const http = require("http");
 const { createFalClient, TransportError } = require("../../dist/lib");
 const { startEmulator } = require("../../dist/lib/emulator");
-const { createProxy } = require("proxy");
+const { startForwardProxy } = require("../helpers/forward-proxy");
 const { closedPort } = require("../helpers/closed-port");
 const { waitFor } = require("../helpers/wait");
 
@@ -15,28 +14,27 @@ const SCHNELL = "fal-ai/flux-1/schnell";
 const PROXY_VARIABLES = ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy"];
 
 let emu;
+/** A recording forward proxy (test/helpers/forward-proxy.js). */
+let forward;
 let proxy;
 /** What the proxy was asked: "GET http://127.0.0.1:1234/..." lines and "CONNECT host:port" lines. */
 let seen = [];
 
 beforeAll(async () => {
   emu = await startEmulator({ apiKey: API_KEY, quiet: true, timing: { queueMs: 5, stepMs: 5, steps: 2, runners: 4 }, maxImageSide: 32 });
-  const server = http.createServer();
-  server.on("request", (req) => seen.push(`${req.method} ${req.url}`));
-  server.on("connect", (req) => seen.push(`CONNECT ${req.url}`));
-  proxy = createProxy(server);
-  await new Promise((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+  forward = await startForwardProxy();
+  proxy = forward.proxy;
 });
 
 afterAll(async () => {
   await emu.close();
-  proxy.closeAllConnections?.();
-  await new Promise((resolve) => proxy.close(resolve));
+  await forward.close();
 });
 
 const saved = {};
 beforeEach(() => {
-  seen = [];
+  forward.seen.length = 0;
+  seen = forward.seen;
   for (const name of PROXY_VARIABLES) {
     saved[name] = process.env[name];
     delete process.env[name];

@@ -3,13 +3,12 @@
 // cases run in a child process) or what config.ca pins. Verification can never be turned off.
 "use strict";
 
-const http = require("http");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const { createFalClient, TransportError } = require("../../dist/lib");
 const { startEmulator } = require("../../dist/lib/emulator");
-const { createProxy } = require("proxy");
+const { startForwardProxy } = require("../helpers/forward-proxy");
 const { runNode } = require("../helpers/run-node");
 const { waitFor } = require("../helpers/wait");
 
@@ -141,24 +140,19 @@ describe("config.ca", () => {
 
 describe("HTTPS through a proxy", () => {
   test("a CONNECT tunnel, with the server's certificate still verified end to end", async () => {
-    const seen = [];
-    const server = http.createServer();
-    server.on("connect", (req) => seen.push(req.url));
-    const proxy = createProxy(server);
-    await new Promise((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const proxy = await startForwardProxy();
     try {
-      const via = `http://127.0.0.1:${proxy.address().port}`;
+      const via = proxy.url;
       const result = await client({ ca: emu.caPem, proxy: via }).run(SCHNELL, { input: { prompt: "tunnel" } });
       expect(result.data.images).toHaveLength(1);
-      expect(seen).toContain(new URL(emu.url).host);
+      expect(proxy.seen).toContain(`CONNECT ${new URL(emu.url).host}`);
       const error = await client({ ca: OTHER_CA, proxy: via, retry: { maxRetries: 0 } })
         .run(SCHNELL, { input: { prompt: "a" } })
         .catch((e) => e);
       expect(error).toBeInstanceOf(TransportError);
       expect(error.message).toContain(`the connection went through the proxy ${via} (from config.proxy)`);
     } finally {
-      proxy.closeAllConnections?.();
-      await new Promise((resolve) => proxy.close(resolve));
+      await proxy.close();
     }
   });
 });
