@@ -109,5 +109,13 @@ if [ "${FAL_NATIVE_SKIP_TEST_TOOLS:-}" != "1" ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends g++-mingw-w64-x86-64 >/dev/null
   fi
   bash test/environments/prepare.sh
+  # The reliability suite: clang with its sanitizer and libFuzzer runtimes (test/fuzz/, the
+  # ASan+UBSan build of `npm run test:asan`).
+  if ! dpkg -s clang >/dev/null 2>&1 || ! dpkg -s libclang-rt-14-dev >/dev/null 2>&1; then
+    need_root "install clang libclang-rt-14-dev"
+    echo "setup: installing clang and libclang-rt-14-dev (fuzzing and sanitizer builds)"
+    [ -n "$apt_updated" ] || $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends clang libclang-rt-14-dev >/dev/null
+  fi
 fi
 echo "setup: done"
