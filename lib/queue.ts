@@ -13,7 +13,7 @@ import type { RetryOptions } from "../types/retry";
 import { buildSubmitHeaders } from "./headers";
 import { mergeRetry, QUEUE_RETRY, QUEUE_STATUS_RETRY, CLIENT_RETRY } from "./retry";
 import { performCall, type CallContext, type CallParams } from "./transport";
-import { buildUrl, queueRequestsPrefix, resolveBaseUrls, statusUrl, resultUrl, cancelUrl, type ResolvedBaseUrls } from "./urls";
+import { buildUrl, requestUrl, resolveBaseUrls, statusUrl, resultUrl, cancelUrl, type ResolvedBaseUrls } from "./urls";
 import { pollUntilCompleted } from "./polling";
 import { streamUntilCompleted } from "./status-stream";
 import { openStream } from "./streaming";
@@ -102,7 +102,7 @@ export function createQueueClient(ctx: CallContext, storage: StorageClient): Que
       const opts = requestIdOptions<QueueStatusStreamOptions>(api, endpointId, options);
       checkOptionTypes(api, opts, POLL_RULES.filter(([key]) => key === "logs" || key === "connectionMode"));
       const logs = opts.logs ? "1" : "0";
-      const url = `${queueRequestsPrefix(endpointId, bases())}${encodeURIComponent(opts.requestId)}/status/stream?logs=${logs}`;
+      const url = `${requestUrl(endpointId, opts.requestId, bases())}/status/stream?logs=${logs}`;
       const streamOptions = {
         url,
         method: "get",

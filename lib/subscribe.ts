@@ -11,13 +11,14 @@ import type { StorageClient } from "../types/storage";
 import { abortReason } from "./abort";
 import { middlewareApplies, resolveCredentials } from "./config";
 import { baseHeaders } from "./headers";
+import { parseJsonText } from "./native/response";
 import { settleRecord } from "./native/settle";
 import { nativeTimeout, subscribeSpec } from "./native/spec";
 import { DEFAULT_POLL_INTERVAL } from "./polling";
 import { checkSubmitOptions, submitCallParams } from "./queue";
 import { mergeRetry, QUEUE_RETRY, QUEUE_STATUS_RETRY } from "./retry";
 import { toSpec, type CallContext } from "./transport";
-import { queueRequestsPrefix, resolveBaseUrls } from "./urls";
+import { isUsableRequestId, queueRequestsPrefix, resolveBaseUrls } from "./urls";
 import { SUBSCRIBE_RULES } from "./validate";
 
 export type SubscribeOptions = RunOptions<any> & QueueSubscribeOptions & { hint?: string };
@@ -41,8 +42,8 @@ export async function subscribe<Output>(
 async function subscribeFromJs<Output>(queue: QueueClient, endpointId: string, options: SubscribeOptions): Promise<Result<Output>> {
   const submitted = await queue.submit(endpointId, options);
   const requestId = submitted?.request_id;
-  if (typeof requestId !== "string" || !requestId) {
-    throw new Error(`fal-native: the submit response for ${endpointId} has no request_id`);
+  if (typeof requestId !== "string" || !isUsableRequestId(requestId)) {
+    throw new Error(`fal-native: the submit response for ${endpointId} has no usable request_id`);
   }
   options.onEnqueue?.(requestId);
   await queue.subscribeToStatus(endpointId, { ...(options as object), requestId } as any);
@@ -96,7 +97,7 @@ async function subscribeNative<Output>(
 
 function parseStatus(body: string): QueueStatus {
   try {
-    return JSON.parse(body) as QueueStatus;
+    return parseJsonText(body) as QueueStatus;
   } catch (err) {
     throw new Error(`fal-native: malformed queue status JSON: ${(err as Error).message}`);
   }

@@ -146,14 +146,29 @@ export function queueRequestsPrefix(id: string, bases: ResolvedBaseUrls): string
   return `${bases.queue}/${appPrefix(id)}/requests/`;
 }
 
-export function statusUrl(id: string, requestId: string, logs: boolean, bases: ResolvedBaseUrls): string {
-  return `${queueRequestsPrefix(id, bases)}${encodeURIComponent(requestId)}/status?logs=${logs ? "1" : "0"}`;
+/**
+ * Whether a request id can be a URL path segment: not empty and not only dots, which every URL
+ * parser (and many servers) resolve as "." / ".." even percent-encoded. native/request_path.cc
+ * applies the same rule to ids the server sends.
+ */
+export function isUsableRequestId(requestId: string): boolean {
+  return /[^.]/.test(requestId);
 }
 
-export function resultUrl(id: string, requestId: string, bases: ResolvedBaseUrls): string {
+/** `<queue>/<app>/requests/<id>`, the base of a request's status, result, cancel and stream URLs. */
+export function requestUrl(id: string, requestId: string, bases: ResolvedBaseUrls): string {
+  if (!isUsableRequestId(requestId)) throw new TypeError(`fal-native: request id ${JSON.stringify(requestId)} cannot be a URL path segment`);
   return `${queueRequestsPrefix(id, bases)}${encodeURIComponent(requestId)}`;
 }
 
+export function statusUrl(id: string, requestId: string, logs: boolean, bases: ResolvedBaseUrls): string {
+  return `${requestUrl(id, requestId, bases)}/status?logs=${logs ? "1" : "0"}`;
+}
+
+export function resultUrl(id: string, requestId: string, bases: ResolvedBaseUrls): string {
+  return requestUrl(id, requestId, bases);
+}
+
 export function cancelUrl(id: string, requestId: string, bases: ResolvedBaseUrls): string {
-  return `${queueRequestsPrefix(id, bases)}${encodeURIComponent(requestId)}/cancel`;
+  return `${requestUrl(id, requestId, bases)}/cancel`;
 }

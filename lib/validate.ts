@@ -2,6 +2,7 @@
 // and what was expected; async APIs turn it into a rejected promise.
 import { isAbortSignal } from "./abort";
 import { isHttpToken } from "./headers";
+import { isUsableRequestId } from "./urls";
 
 /** A short, safe rendering of a bad argument for error messages. */
 export function describeValue(value: unknown): string {
@@ -158,4 +159,7 @@ export function checkHeaders(api: string, headers: Record<string, unknown> | und
 export function checkRequestId(api: string, options: Record<string, unknown>): void {
   if (options.requestId === undefined) fail(api, "options.requestId", "the request id string returned by submit", undefined);
   checkOptionTypes(api, options, REQUEST_ID_RULES);
+  if (!isUsableRequestId(options.requestId as string)) {
+    fail(api, "options.requestId", "a request id (not empty, not only dots)", options.requestId);
+  }
 }

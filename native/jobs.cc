@@ -1,34 +1,14 @@
 #include "jobs.h"
 
-#include <cctype>
-
 #include "io_loop.h"
 #include "json.h"
+#include "request_path.h"
 #include "retry.h"
 
 namespace falnative {
 namespace {
 
 bool IsSuccess(long status) { return status >= 200 && status < 300; }
-
-// Request ids are UUIDs from the server; encoding keeps a hostile id from changing the path. A
-// segment that is all dots ("." or "..") would be resolved away by curl's path normalization, so
-// its dots are encoded too.
-std::string EncodePathSegment(const std::string& text) {
-  static const char* hex = "0123456789ABCDEF";
-  bool dotsOnly = text.find_first_not_of('.') == std::string::npos;
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || (c == '.' && !dotsOnly) || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -68,7 +48,7 @@ void SubscribeJob::Start(IoLoop& loop) { BeginCall(loop, spec_.submit); }
 RequestSpec SubscribeJob::QueueCall(const char* method, const std::string& suffix, const RetryPolicy& retry) const {
   RequestSpec call;
   call.method = method;
-  call.url = spec_.requestsPrefix + EncodePathSegment(requestId_) + suffix;
+  call.url = spec_.requestsPrefix + requestSegment_ + suffix;
   call.headers = spec_.headers;
   call.retry = retry;
   call.proxy = spec_.proxy;
@@ -93,8 +73,10 @@ void SubscribeJob::OnCallDone(IoLoop& loop, CallOutcome&& outcome) {
   }
   if (phase_ == Phase::Submit) {
     requestId_ = response.queueRequestId;  // read when transfer.cc validated the body: parsed once
-    if (requestId_.empty()) {
-      loop.Emit(FinalRecord(id(), std::move(outcome)));  // JS: "the submit response has no request_id"
+    requestSegment_ = RequestIdSegment(requestId_);
+    if (requestSegment_.empty()) {
+      // JS: "the submit response has no usable request_id" (missing, or only dots).
+      loop.Emit(FinalRecord(id(), std::move(outcome)));
       loop.Finish(*this);
       return;
     }

@@ -43,6 +43,7 @@ class SubscribeJob : public Job {
   SubscribeSpec spec_;
   Phase phase_ = Phase::Submit;
   std::string requestId_;
+  std::string requestSegment_;  // requestId_ as a path segment (request_path.h)
   RequestSpec statusCall_;
   RequestSpec resultCall_;
 };

@@ -16,8 +16,9 @@ struct QueueFields {
   std::string status;     // "status"
 };
 
-// "" when `body` is valid JSON (or nested deeper than simdjson goes, which JSON.parse accepts),
-// else simdjson's reason and the size. Fills `fields` when given. May grow the string's capacity
+// "" when `body` is valid JSON, or when simdjson refuses it for a reason JSON.parse may not share
+// (deep nesting, huge numbers, lone surrogates, invalid UTF-8: JS decides those), else simdjson's
+// reason and the size. Fills `fields` when given. May grow the string's capacity
 // (simdjson needs padding after the data).
 std::string ValidateJson(std::string& body, QueueFields* fields = nullptr);
 

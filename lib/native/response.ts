@@ -39,10 +39,15 @@ function malformedJson(response: NativeResponse, reason: string): ApiError<strin
   });
 }
 
+/** JSON.parse as fetch's response.json() does it: a leading byte-order mark is not part of the text. */
+export function parseJsonText(text: string): any {
+  return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+}
+
 function parseJson(response: NativeResponse): { ok: true; value: any } | { ok: false; reason: string } {
   if (response.jsonError) return { ok: false, reason: response.jsonError };
   try {
-    return { ok: true, value: JSON.parse(bodyText(response)) };
+    return { ok: true, value: parseJsonText(bodyText(response)) };
   } catch (err) {
     return { ok: false, reason: (err as Error).message };
   }

@@ -134,7 +134,7 @@ function submitFailure(response: NativeResponse): ApiError<any> {
   if (!isOk(response)) return errorFromResponse(response);
   return new ApiError({
     message: `fal-native: the submit response from ${response.url} ${
-      response.jsonError ? `is malformed JSON: ${response.jsonError}` : "has no request_id"
+      response.jsonError ? `is malformed JSON: ${response.jsonError}` : "has no usable request_id"
     }`,
     status: response.status,
     body: typeof response.body === "string" ? response.body : undefined,

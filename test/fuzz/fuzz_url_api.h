@@ -3,4 +3,5 @@
 
 #include <string>
 
-std::string FalFuzzEncodePathSegment(const std::string& text);
+// A server-sent request id as a path segment, or "" when it cannot be one (native/request_path.h).
+std::string FalFuzzRequestIdSegment(const std::string& id);

@@ -20,13 +20,7 @@ const ROOT = path.join(__dirname, "..", "..");
 // Findings already reported, each with a failing input in reproducers/<target>/: the timed runs
 // skip their class so they can look for new ones (the reproducers still fail until fixed). Remove
 // an entry when its reproducer passes. FUZZ_KNOWN=none runs with every check.
-const KNOWN = {
-  // ValidateJson refuses bodies JSON.parse accepts: invalid UTF-8 inside a string (V8 decodes it
-  // to U+FFFD), numbers beyond double range (1e400 is Infinity in JS), lone surrogate escapes.
-  json: { FAL_FUZZ_JSON_IGNORE: "utf8,number,surrogate" },
-  // An all-dots request id is sent as %2E%2E, a double-dot segment for WHATWG URL parsers.
-  url: { FAL_FUZZ_URL_IGNORE: "encoded-dots" },
-};
+const KNOWN = {};
 
 /**
  * Runs one target for `seconds`; resolves { target, exitCode, executions, execsPerSecond,

@@ -1,16 +1,6 @@
-// Binds the URL harness to the real EncodePathSegment.
-//
-// When a native header declares falnative::EncodePathSegment, build.js passes it as
-// FAL_FUZZ_ENCODE_HEADER and links the .cc that defines it. While it is still in jobs.cc's
-// anonymous namespace, this file includes jobs.cc itself (the real source, not a copy): the
-// function is then visible here, and build.js lets the jobs' references to the I/O loop stay
-// unresolved (they are never called).
+// Binds the URL harness to the real request-id segment rule (native/request_path.cc).
 #include "fuzz_url_api.h"
 
-#ifdef FAL_FUZZ_ENCODE_HEADER
-#include FAL_FUZZ_ENCODE_HEADER
-#else
-#include "jobs.cc"
-#endif
+#include "request_path.h"
 
-std::string FalFuzzEncodePathSegment(const std::string& text) { return falnative::EncodePathSegment(text); }
+std::string FalFuzzRequestIdSegment(const std::string& id) { return falnative::RequestIdSegment(id); }

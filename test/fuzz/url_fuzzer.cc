@@ -1,11 +1,10 @@
-// libFuzzer target for URL building: EncodePathSegment (native/jobs.cc), which puts a
+// libFuzzer target for URL building: RequestIdSegment (native/request_path.cc), which puts a
 // server-sent request_id into the status/result/cancel paths.
 //
-// Input: the whole input is a request id. Checks: the encoded segment is never empty unless the
-// id is, never contains '/', '?', '#', '\', '%' other than as %XX, control bytes, spaces or
-// non-ASCII; is never "." or ".." (nor their percent-encoded forms %2E / %2e, which URL parsers
-// also treat as dot segments: class encoded-dots, FAL_FUZZ_URL_IGNORE=encoded-dots skips it); and
-// decodes back to the id exactly.
+// Input: the whole input is a request id. Checks: an id that is empty or only dots is refused
+// (""), and every other id gives a segment that is not empty, never contains '/', '?', '#', '\',
+// '%' other than as %XX, control bytes, spaces or non-ASCII; is never a dot segment ("." / "..",
+// nor their percent-encoded forms, which URL parsers also resolve); and decodes back to the id.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -37,7 +36,13 @@ std::string Lower(std::string s) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string id(reinterpret_cast<const char*>(data), size);
-  const std::string encoded = FalFuzzEncodePathSegment(id);
+  const std::string encoded = FalFuzzRequestIdSegment(id);
+  const bool onlyDots = id.find_first_not_of('.') == std::string::npos;  // the empty id too
+  if (onlyDots) {
+    if (!encoded.empty()) Fail("an empty or all-dots id must be refused", id, encoded);
+    return 0;
+  }
+  if (encoded.empty()) Fail("a usable id was refused", id, encoded);
 
   std::string decoded;
   for (size_t i = 0; i < encoded.size(); i++) {
@@ -55,17 +60,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     decoded += static_cast<char>(c);
   }
   if (decoded != id) Fail("the encoded segment does not decode back to the id", id, encoded);
-  if (encoded.empty() != id.empty()) Fail("empty segment", id, encoded);
   if (encoded == "." || encoded == "..") Fail("the encoded segment is a dot segment (curl resolves it: the polled path changes)", id, encoded);
   // WHATWG URL also treats %2e as a dot (new URL("http://h/a/%2E%2E/b").pathname is "/b"), and so
   // do servers and proxies that normalize percent-encoding: an all-dots id must not be sent at all.
   const std::string lower = Lower(encoded);
-  static const bool ignoreEncoded = [] {
-    const char* env = std::getenv("FAL_FUZZ_URL_IGNORE");
-    return env && std::string(env).find("encoded-dots") != std::string::npos;
-  }();
   for (const char* dots : {"%2e", ".%2e", "%2e.", "%2e%2e"}) {
-    if (lower == dots && !ignoreEncoded) Fail("the encoded segment is a percent-encoded dot segment (WHATWG URL and normalizing servers resolve it)", id, encoded);
+    if (lower == dots) Fail("the encoded segment is a percent-encoded dot segment (WHATWG URL and normalizing servers resolve it)", id, encoded);
   }
   return 0;
 }

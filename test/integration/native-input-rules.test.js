@@ -50,19 +50,17 @@ test("valid JSON deeper than 1,024 levels is not refused (JSON.parse accepts it)
   client.close();
 });
 
-test.each([[".."], ["."]])("a server-sent request_id of %p is encoded, not resolved out of the path", async (requestId) => {
-  // Its own server: the script server reads paths through WHATWG URL, which resolves %2E%2E itself.
+test.each([[".."], ["."], [""]])("a server-sent request_id of %p is refused: no status, result or cancel call is made", async (requestId) => {
+  // Its own server: the script server reads paths through WHATWG URL, which resolves dot segments.
   const seen = [];
   const server = http.createServer((req, res) => {
     seen.push(`${req.method} ${req.url}`);
     res.setHeader("content-type", "application/json");
     if (req.method === "POST") res.end(JSON.stringify({ request_id: requestId }));
-    else if (req.url.endsWith("/status?logs=0")) res.end(JSON.stringify({ status: "COMPLETED" }));
-    else res.end(JSON.stringify({ done: true }));
+    else res.end(JSON.stringify({ status: "COMPLETED" }));
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${server.address().port}`;
-  const encoded = requestId.replace(/\./g, "%2E");
   const { client, final } = rawClient();
   const record = await final(
     client.subscribe({
@@ -79,6 +77,39 @@ test.each([[".."], ["."]])("a server-sent request_id of %p is encoded, not resol
   );
   client.close();
   await new Promise((resolve) => server.close(resolve));
-  expect(seen).toEqual(["POST /m/x", `GET /m/x/requests/${encoded}/status?logs=0`, `GET /m/x/requests/${encoded}`]);
-  expect(JSON.parse(record.response.body)).toEqual({ done: true });
+  // The subscribe ends with the submit's own response, which JS reports as "no usable request_id".
+  expect(seen).toEqual(["POST /m/x"]);
+  expect(record).toMatchObject({ type: "response", response: { status: 200 } });
+  expect(JSON.parse(record.response.body)).toEqual({ request_id: requestId });
+});
+
+test("bodies simdjson refuses but JSON.parse accepts reach JS unvalidated; queue fields are still read", async () => {
+  const statuses = ['{"status":"COMPLETED","seed":1e400}', '{"note":"\\uDE00 lone","status":"COMPLETED"}'];
+  for (const status of statuses) expect(() => JSON.parse(status)).not.toThrow();
+  const server = http.createServer((req, res) => {
+    res.setHeader("content-type", "application/json");
+    if (req.method === "POST") res.end('{"request_id":"r1","big":1e400}');
+    else if (req.url.endsWith("/status?logs=0")) res.end(statuses.shift() ?? '{"status":"COMPLETED"}');
+    else res.end('{"images":[],"seed":1e400}');
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${server.address().port}`;
+  const { client, final } = rawClient();
+  const record = await final(
+    client.subscribe({
+      submit: requestSpec(`${url}/m/x`, { method: "POST", body: "{}" }),
+      requestsPrefix: `${url}/m/x/requests/`,
+      headers: [],
+      logs: false,
+      pollInterval: 10,
+      statusUpdates: false,
+      timeout: 0,
+      statusRetry: NO_RETRY,
+      resultRetry: NO_RETRY,
+    }),
+  );
+  client.close();
+  await new Promise((resolve) => server.close(resolve));
+  expect(record.response.jsonError).toBeUndefined();
+  expect(JSON.parse(record.response.body)).toEqual({ images: [], seed: Infinity });
 });

@@ -11,6 +11,10 @@ describe("2xx bodies by content type", () => {
     expect(decodeResponse(res(200, { images: [{ url: "u" }] }))).toEqual({ images: [{ url: "u" }] });
   });
 
+  test("a leading byte-order mark is not part of the JSON text (as fetch's response.json())", () => {
+    expect(decodeResponse(res(200, '\uFEFF{"a":1}', { contentType: "application/json" }))).toEqual({ a: 1 });
+  });
+
   test("text/html and unknown types are text", () => {
     expect(decodeResponse(res(200, "<p>hi</p>", { contentType: "text/html; charset=utf-8" }))).toBe("<p>hi</p>");
     expect(decodeResponse(res(200, "plain", { contentType: "text/plain" }))).toBe("plain");

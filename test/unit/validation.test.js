@@ -115,3 +115,13 @@ describe("config", () => {
     expect(fetch).not.toHaveBeenCalled();
   });
 });
+
+describe("request ids become URL path segments", () => {
+  const { createFalClient } = require("../../dist/lib");
+  test.each([[".."], ["."], [""]])("queue.status/result/cancel refuse %p (a dot segment would change the path)", async (requestId) => {
+    const fal = createFalClient({ credentials: "k" });
+    for (const call of [fal.queue.status, fal.queue.result, fal.queue.cancel]) {
+      await expect(call("fal-ai/flux/dev", { requestId })).rejects.toThrow(/options\.requestId must be/);
+    }
+  });
+});
