@@ -31,6 +31,13 @@ const TESTS = [
   "network-tls",
   "network-proxy",
   "bad-input",
+  // The hardening tests aim at the native core directly (raw binding, deadlines, hostile input).
+  "hardening",
+  "native-binding",
+  "native-deadlines",
+  "native-dns",
+  "native-input-rules",
+  "native-time-values",
 ].map((name) => `test/integration/${name}.test.js`);
 
 function main() {
