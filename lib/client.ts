@@ -42,6 +42,8 @@ export function createFalClient(userConfig: Config = {}): FalClient {
       kind: "result",
       api: "fal.run",
       timeout: opts.callTimeout ?? config.callTimeout,
+      // A run answers only once the model has run (minutes at times): no first-byte stall.
+      awaitsModel: true,
     });
   }
 

@@ -76,6 +76,7 @@ async function streamSpec(ctx: CallContext, stream: NativeFalStream<any, any>, p
       headers: { accept, "content-type": "application/json" },
       ...(body !== undefined ? { body } : {}),
       retry,
+      awaitsModel: true,
     });
   } else {
     request = await buildRequestSpec(ctx.config, {
@@ -85,6 +86,7 @@ async function streamSpec(ctx: CallContext, stream: NativeFalStream<any, any>, p
       input: params.input,
       retry,
       kind: "json",
+      awaitsModel: true,
     });
   }
   return nativeStreamSpec(request, options.timeout ?? 0, HIGH_WATER_MARK);

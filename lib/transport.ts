@@ -35,6 +35,8 @@ export type CallParams = {
   timeout?: number;
   /** The deadline of a larger call this request is part of (then `timeout` is ignored). */
   deadline?: Deadline;
+  /** fal.run: the server answers only once the model has run (no first-byte stall deadline). */
+  awaitsModel?: boolean;
 };
 
 /** The user's middleware must hand back a request; say so clearly when it does not. */
@@ -54,7 +56,13 @@ function checkMiddlewareResult(value: unknown): RequestConfig {
  * content type, user agent) then the middleware's; the URL serialized as checked; the method an
  * HTTP token.
  */
-export function toSpec(request: RequestConfig, credentials: string | undefined, input: unknown, retry: RetryOptions): RequestSpec {
+export function toSpec(
+  request: RequestConfig,
+  credentials: string | undefined,
+  input: unknown,
+  retry: RetryOptions,
+  awaitsModel = false,
+): RequestSpec {
   const method = String(request.method).toUpperCase();
   // As officially: a body only for non-GET calls with a truthy input.
   const body = method !== "GET" && input ? JSON.stringify(input) : undefined;
@@ -64,6 +72,7 @@ export function toSpec(request: RequestConfig, credentials: string | undefined, 
     headers: { ...baseHeaders(credentials), ...(request.headers ?? {}) },
     ...(body !== undefined ? { body } : {}),
     retry,
+    awaitsModel,
   });
 }
 
@@ -74,7 +83,7 @@ export async function buildRequestSpec(config: ResolvedConfig, params: CallParam
   if (config.requestMiddleware) {
     request = checkMiddlewareResult(await config.requestMiddleware(request));
   }
-  return toSpec(request, credentials, params.input, params.retry);
+  return toSpec(request, credentials, params.input, params.retry, params.awaitsModel);
 }
 
 /** run/result: always the built-in handling (a custom responseHandler is ignored, as officially). */

@@ -166,6 +166,7 @@ RequestSpec ReadRequestSpec(const Napi::Value& value, const std::string& where) 
   spec.timeoutMs = ReadMilliseconds(object, "timeout", where, 0);
   spec.connectTimeoutMs = ReadMilliseconds(object, "connectTimeout", where, kDefaultConnectTimeoutMs);
   spec.stallTimeoutMs = ReadMilliseconds(object, "stallTimeout", where, kDefaultStallTimeoutMs);
+  if (!object.Get("awaitsModel").IsUndefined()) spec.awaitsModel = ReadBool(object, "awaitsModel", where);
   return spec;
 }
 

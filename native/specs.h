@@ -24,14 +24,15 @@ inline std::chrono::steady_clock::time_point DeadlineAfter(std::chrono::steady_c
   return now + std::chrono::microseconds(static_cast<int64_t>(ClampMilliseconds(ms) * 1000.0));
 }
 
-// Per-attempt deadlines unless the spec says otherwise (lib/native.ts NativeRequestSpec):
+// Per-attempt deadlines unless the spec says otherwise (lib/native/binding.ts NativeRequestSpec):
 //   connect: 10 s for DNS + TCP + TLS (+ proxy), as undici's default connect timeout;
-//   stall:   30 s windows; an attempt that is sending its body, or receiving its response (from the
-//            first header byte on), fails when fewer than kStallMinBytesPerSecond bytes per second
-//            moved in a whole window (detected within two windows). Waiting for the first response
-//            byte is not a stall: a long fal.run waits minutes. Dead peers there are found by TCP
-//            keep-alive: first probe after 15 s idle, then every 5 s, dropped after 3 unanswered
-//            probes (about 30 s), transfer.cc. A stream's body is governed by its idleTimeout.
+//   stall:   30 s windows; an attempt that is sending its body, waiting for the response, or
+//            receiving it fails when fewer than kStallMinBytesPerSecond bytes per second moved in a
+//            whole window (detected within two windows). For a spec with awaitsModel (fal.run,
+//            streams) waiting for the first response byte is not a stall: a long run waits minutes.
+//            Dead peers there are found by TCP keep-alive: first probe after 15 s idle, then every
+//            5 s, dropped after 3 unanswered probes (about 30 s), transfer.cc. A stream's body is
+//            governed by its idleTimeout.
 // A whole-call timeout is opt-in (timeoutMs; 0: none).
 constexpr double kDefaultConnectTimeoutMs = 10000;
 constexpr double kDefaultStallTimeoutMs = 30000;
@@ -64,6 +65,10 @@ struct RequestSpec {
   bool progress = false;
   RetryPolicy retry;
   std::string proxy;  // proxy URL chosen by JS for this request; empty: direct
+  // The server may answer only once a model has run (fal.run, streams): the wait for the first
+  // response byte is then not a stall. Queue, storage and token calls answer at once, so for them
+  // (the default) a server that accepts the request and says nothing fails with the stall deadline.
+  bool awaitsModel = false;
   // Deadlines (ms, 0: none). See Call (call.h) for what each one means.
   double timeoutMs = 0;                             // the whole call, retries and backoff included
   double connectTimeoutMs = kDefaultConnectTimeoutMs;  // each attempt: DNS + TCP + TLS + proxy

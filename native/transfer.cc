@@ -64,7 +64,7 @@ bool IsTextContentType(const std::string& contentType) {
 
 Transfer::Transfer(Call* owner, const RequestSpec& spec, const TransferSettings& settings, ProgressFn progress)
     : owner_(owner), url_(spec.url), method_(spec.method), requestBody_(spec.body),
-      downloadPath_(spec.downloadTo), progress_(std::move(progress)) {
+      downloadPath_(spec.downloadTo), progress_(std::move(progress)), awaitsModel_(spec.awaitsModel) {
   easy_ = curl_easy_init();
   if (!easy_) return;  // IoLoop::AddTransfer reports it
   curl_easy_setopt(easy_, CURLOPT_PRIVATE, this);
@@ -202,7 +202,8 @@ bool Transfer::MustMakeProgress() const {
   if (connected == 0) return false;  // still connecting: the connect deadline's business
   curl_easy_getinfo(easy_, CURLINFO_SIZE_UPLOAD_T, &sent);
   curl_easy_getinfo(easy_, CURLINFO_CONTENT_LENGTH_UPLOAD_T, &total);
-  return total > 0 && sent < total;  // still sending the body
+  if (total > 0 && sent < total) return true;  // still sending the body
+  return !awaitsModel_;  // waiting for the answer: a stall unless a model may be running first
 }
 
 void Transfer::ReportFinalProgress() {

@@ -101,6 +101,7 @@ class Transfer {
   BodySink sink_;
   bool sinking_ = false;  // the body of a 2xx response goes to sink_
   bool responseStarted_ = false;  // a header byte of the response has arrived
+  bool awaitsModel_ = false;      // RequestSpec::awaitsModel
   int64_t received_ = 0;          // header and body bytes
   std::chrono::steady_clock::time_point lastProgress_{};
   int64_t progressNow_[4] = {0, 0, 0, 0};

@@ -44,13 +44,18 @@ export interface NativeRequestSpec {
   /** Per-attempt connect deadline in ms (DNS + TCP + TLS + proxy). Unset: 10,000. 0: none. */
   connectTimeout?: number;
   /**
-   * Per-attempt stall deadline in ms: while the request body is being sent, or once the response
-   * has started arriving, an attempt fails (reason "stall") when fewer than 100 bytes per second on
-   * average moved during a whole window of this length. Waiting for the first response byte is not
-   * a stall (a long run waits minutes; dead peers are found by TCP keep-alive instead), and neither
-   * is the body of a stream (its `idleTimeout` governs it). Unset: 30,000. 0: none.
+   * Per-attempt stall deadline in ms: while the request body is being sent, while waiting for the
+   * response (unless `awaitsModel`), and once the response has started arriving, an attempt fails
+   * (reason "stall") when fewer than 100 bytes per second on average moved during a whole window of
+   * this length. The body of a stream is not judged (its `idleTimeout` governs it). Unset: 30,000.
+   * 0: none.
    */
   stallTimeout?: number;
+  /**
+   * The server may answer only once a model has run (fal.run, streams): waiting for the first
+   * response byte is then not a stall. Unset: a server that accepts and says nothing stalls.
+   */
+  awaitsModel?: boolean;
 }
 
 /**

@@ -69,6 +69,8 @@ export type RequestParts = {
   timeout?: number;
   /** Names the caller in errors about the method ("fal.run: options.method"). */
   methodWhat?: string;
+  /** fal.run and streams: the server may say nothing until the model has run (see the binding). */
+  awaitsModel?: boolean;
 };
 
 /** Header lines with the User-Agent added when the caller did not set one. */
@@ -89,6 +91,7 @@ export function requestSpec(parts: RequestParts): NativeRequestSpec {
   if (parts.bodyFile !== undefined) spec.bodyFile = parts.bodyFile;
   if (parts.downloadTo !== undefined) spec.downloadTo = parts.downloadTo;
   if (parts.progress) spec.progress = true;
+  if (parts.awaitsModel) spec.awaitsModel = true;
   const timeout = nativeTimeout(parts.timeout);
   if (timeout > 0) spec.timeout = timeout;
   return spec;

@@ -83,13 +83,21 @@ test("a body trickling a few bytes a second fails with reason stall", async () =
   client.close();
 });
 
-test("waiting for the first response byte is not a stall", async () => {
+test("awaitsModel (fal.run, streams): waiting for the first response byte is not a stall", async () => {
   const server = await serve((socket, later) =>
     later(() => socket.end("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"), 1500),
   );
   const { client, final } = rawClient();
-  const record = await finalWithin(final, client.request(requestSpec(`${server.url}/x`, { stallTimeout: 200 })), 10_000);
+  const record = await finalWithin(final, client.request(requestSpec(`${server.url}/x`, { stallTimeout: 200, awaitsModel: true })), 10_000);
   expect(record).toMatchObject({ type: "response", response: { status: 200, body: "{}" } });
+  client.close();
+});
+
+test("any other call (queue, storage, tokens): a server that accepts and says nothing fails with reason stall", async () => {
+  const server = await serve(() => {});
+  const { client, final } = rawClient();
+  const record = await finalWithin(final, client.request(requestSpec(`${server.url}/x`, { stallTimeout: 300 })), 10_000);
+  expect(record).toMatchObject({ type: "error", code: "ETIMEDOUT", reason: "stall", timeoutMs: 300, status: 0 });
   client.close();
 });
 
