@@ -184,7 +184,8 @@ function checkBounds(spec: NumberField, value: number): Omit<ValidationIssue, "l
 const TRUE_STRINGS = new Set(["true", "1", "yes", "on", "t", "y"]);
 const FALSE_STRINGS = new Set(["false", "0", "no", "off", "f", "n"]);
 
-function validateBoolean(raw: unknown, loc: Loc, issues: ValidationIssue[]): boolean | undefined {
+/** Pydantic's lax boolean: true/false, 0/1 and the usual words; shared with the catalogue's schemas. */
+export function validateBoolean(raw: unknown, loc: Loc, issues: ValidationIssue[]): boolean | undefined {
   if (typeof raw === "boolean") return raw;
   if (raw === 0 || raw === 1) return raw === 1;
   if (typeof raw === "string") {

@@ -7,7 +7,7 @@
 // The type map is TypeScript, so integers and floats are both `number`: the emulator cannot tell
 // an integer field from a float one and accepts 1.5 where the real app may want an integer.
 
-import { describeChoices, type Loc, type ValidationIssue } from "../validate";
+import { describeChoices, validateBoolean, type Loc, type ValidationIssue } from "../validate";
 import { deref, refName, type JsonSchema } from "./types";
 
 type Defs = Record<string, JsonSchema>;
@@ -53,7 +53,7 @@ export function validateAgainst(schema: JsonSchema, raw: unknown, loc: Loc, issu
     case "integer":
       return expectNumber(s, raw, loc, issues);
     case "boolean":
-      return expectBoolean(raw, loc, issues);
+      return validateBoolean(raw, loc, issues);
     case "array":
       return validateArray(s, raw, loc, issues, defs);
     case "object":
@@ -91,22 +91,6 @@ function expectNumber(s: JsonSchema, raw: unknown, loc: Loc, issues: ValidationI
   return value;
 }
 
-const TRUE_STRINGS = new Set(["true", "1", "yes", "on", "t", "y"]);
-const FALSE_STRINGS = new Set(["false", "0", "no", "off", "f", "n"]);
-
-function expectBoolean(raw: unknown, loc: Loc, issues: ValidationIssue[]): boolean | undefined {
-  if (typeof raw === "boolean") return raw;
-  if (raw === 0 || raw === 1) return raw === 1;
-  if (typeof raw === "string") {
-    const lowered = raw.trim().toLowerCase();
-    if (TRUE_STRINGS.has(lowered)) return true;
-    if (FALSE_STRINGS.has(lowered)) return false;
-    issues.push({ loc, msg: "Input should be a valid boolean, unable to interpret input", type: "bool_parsing", input: raw });
-    return undefined;
-  }
-  issues.push({ loc, msg: "Input should be a valid boolean", type: "bool_type", input: raw });
-  return undefined;
-}
 
 function validateArray(s: JsonSchema, raw: unknown, loc: Loc, issues: ValidationIssue[], defs: Defs): unknown[] | undefined {
   if (!Array.isArray(raw)) {
