@@ -28,10 +28,11 @@ function formatConnections(result) {
   return `${result.connections}${protocols.length ? ` (${protocols.join(", ")})` : ""}`;
 }
 
-/** The table row with the connections each client opened in its last run. */
-function connectionsRow(runs) {
+/** The table row with the connections each client opened in its last run, then `emptyCells` cells. */
+function connectionsRow(runs, clients = ["native", "official"], emptyCells = 1) {
   const last = (list) => list[list.length - 1];
-  return `| Connections accepted, last round (ALPN) | ${formatConnections(last(runs.native))} | ${formatConnections(last(runs.official))} | |`;
+  const cells = clients.map((client) => formatConnections(last(runs[client])));
+  return `| Connections accepted, last round (ALPN) | ${cells.join(" | ")} |${" |".repeat(emptyCells)}`;
 }
 
 module.exports = { option, numberOption, flag, format, connectionsRow };

@@ -1,4 +1,5 @@
-// The two clients every benchmark worker compares, both pointed at an emulator started elsewhere.
+// The clients benchmark workers compare, all pointed at an emulator started elsewhere: fal-native,
+// @fal-ai/client and (subscribe bench only) "undici by hand", see undici-peer.js.
 "use strict";
 
 /** The emulator's four service URLs from its root URL. */
@@ -22,8 +23,9 @@ function nativeClient(urls) {
   return createFalClient({ credentials: "bench-key", baseUrls: urls });
 }
 
-/** "official" or anything else (fal-native). */
+/** "official", "undici" (subscribe only) or anything else (fal-native). */
 function benchClient(name, urls) {
+  if (name === "undici") return require("./undici-peer").undiciPeer(urls);
   return name === "official" ? officialClient(urls) : nativeClient(urls);
 }
 

@@ -78,7 +78,8 @@ function startEmulatorProcess(args) {
         return;
       }
       const ca = started.caFile ? fs.readFileSync(started.caFile) : undefined;
-      const env = trust ? { ...process.env, NODE_EXTRA_CA_CERTS: trust.file } : process.env;
+      // Workers read the emulator's CPU during their measured window (measure.js).
+      const env = { ...process.env, FAL_BENCH_EMULATOR_PID: String(child.pid), ...(trust ? { NODE_EXTRA_CA_CERTS: trust.file } : {}) };
       resolve({
         url: started.url,
         transport: describeTransport(transport),

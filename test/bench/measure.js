@@ -12,29 +12,107 @@ function mainThreadCpuMs() {
   return Number(stat.split(" ")[0]) / 1e6;
 }
 
+/** CPU ms of another process: its main thread, and all its threads, from the kernel's schedstat. */
+function processCpuMs(pid) {
+  const ms = (file) => Number(fs.readFileSync(file, "utf8").split(" ")[0]) / 1e6;
+  let all = 0;
+  for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      all += ms(`/proc/${pid}/task/${task}/schedstat`);
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return { main: ms(`/proc/${pid}/task/${pid}/schedstat`), all };
+}
+
 /**
- * Starts measuring; stop() returns wall ms, JS-thread CPU ms, process CPU ms, loop delay and peak RSS.
+ * The emulator's CPU during the window, when the driver named its process in FAL_BENCH_EMULATOR_PID
+ * (emulator-process.js does): shows whether the server, not the client, was the bottleneck.
+ * Threads that ended during the window are missed in `all`.
+ */
+function startEmulatorCpu() {
+  const pid = Number(process.env.FAL_BENCH_EMULATOR_PID);
+  if (!pid) return () => ({});
+  const before = processCpuMs(pid);
+  return () => {
+    const after = processCpuMs(pid);
+    return { emulatorMainThreadCpuMs: after.main - before.main, emulatorCpuMs: after.all - before.all };
+  };
+}
+
+/** How many of this process's open fds are sockets, by reading every /proc/self/fd link (slow: ~7 µs a fd). */
+function countSocketFds() {
+  let sockets = 0;
+  let total = 0;
+  for (const fd of fs.readdirSync("/proc/self/fd")) {
+    try {
+      if (fs.readlinkSync(`/proc/self/fd/${fd}`).startsWith("socket:")) sockets++;
+      total++;
+    } catch {
+      // The fd readdir itself used is gone by now.
+    }
+  }
+  return { sockets, other: total - sockets };
+}
+
+/** Open fds of this process: one stat, since Linux 6.2 its size is the count; else a readdir. */
+function openFdCount() {
+  return fs.statSync("/proc/self/fd").size || fs.readdirSync("/proc/self/fd").length - 1;
+}
+
+/**
+ * Peak socket fds, sampled cheaply: every fd is classified once at start (readlink), and each
+ * sample takes the open-fd count minus the non-socket fds seen at start. Reading every link per
+ * sample would cost ~50 ms at 8,000 fds, more than the 20 ms interval, on the thread measured.
+ * stop() classifies again and reports `otherFdsChanged` if non-socket fds came or went meanwhile
+ * (then the peak is off by at most that many).
+ */
+function startSocketSampler() {
+  const start = countSocketFds();
+  let peak = start.sockets;
+  return {
+    sample() {
+      peak = Math.max(peak, openFdCount() - start.other);
+    },
+    stop() {
+      const end = countSocketFds();
+      peak = Math.max(peak, end.sockets);
+      return { peakSockets: peak, otherFdsChanged: end.other - start.other };
+    },
+  };
+}
+
+/**
+ * Starts measuring; stop() returns wall ms, JS-thread CPU ms, process CPU ms, loop delay, peak RSS
+ * and peak socket fds.
  * The loop-delay figures include the 1 ms sampling interval itself, so an idle loop reads ~1 ms.
  */
 function startMeasurement() {
+  const sockets = startSocketSampler(); // before the window: its readlink pass is not measured
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   histogram.enable();
   const wall0 = performance.now();
   const js0 = mainThreadCpuMs();
   const proc0 = process.cpuUsage();
-  // Peak resident memory, sampled every 20 ms (as measuring.md describes).
+  const emulatorCpu = startEmulatorCpu();
+  // Peak resident memory and socket fds, sampled every 20 ms (as measuring.md describes).
   let peakRss = process.memoryUsage.rss();
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    sockets.sample();
   }, 20);
   return {
     stop() {
       clearInterval(sampler);
       peakRss = Math.max(peakRss, process.memoryUsage.rss());
+      sockets.sample();
       const wallMs = performance.now() - wall0;
       const jsCpuMs = mainThreadCpuMs() - js0;
       const proc = process.cpuUsage(proc0);
+      const emulator = emulatorCpu();
       histogram.disable();
+      const { peakSockets, otherFdsChanged } = sockets.stop();
       return {
         wallMs,
         jsCpuMs,
@@ -42,6 +120,9 @@ function startMeasurement() {
         loopDelayP99Ms: histogram.percentile(99) / 1e6,
         loopDelayMaxMs: histogram.max / 1e6,
         peakRssMiB: peakRss / 2 ** 20,
+        peakSockets,
+        otherFdsChanged,
+        ...emulator,
       };
     },
   };

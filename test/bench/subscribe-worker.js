@@ -1,5 +1,6 @@
 // One benchmark run in a fresh process: N concurrent fal.subscribe calls with one client
-// ("native" = fal-native, "official" = @fal-ai/client), against an emulator started elsewhere.
+// ("native" = fal-native, "official" = @fal-ai/client, "undici" = undici by hand), against an
+// emulator started elsewhere. Failed subscribes are counted, not fatal: the table shows completions.
 // Prints one JSON line with the measurements.
 "use strict";
 
@@ -19,7 +20,7 @@ async function main() {
 
   let updates = 0;
   const measurement = startMeasurement();
-  const results = await Promise.all(
+  const results = await Promise.allSettled(
     Array.from({ length: count }, (_, i) =>
       client.subscribe("fal-ai/flux-1/schnell", {
         input: { ...input, seed: i },
@@ -32,9 +33,11 @@ async function main() {
     ),
   );
   const m = measurement.stop();
-  const completed = results.filter((r) => r && r.data && Array.isArray(r.data.images)).length;
-  console.log(JSON.stringify({ client: clientName, count, completed, updates, ...m, jsCpuPerSubscribeMs: m.jsCpuMs / completed }));
-  if ("close" in client && typeof client.close === "function") client.close();
+  const completed = results.filter((r) => r.status === "fulfilled" && Array.isArray(r.value?.data?.images)).length;
+  const failures = results.filter((r) => r.status === "rejected");
+  const firstError = failures.length ? String(failures[0].reason?.message ?? failures[0].reason).slice(0, 300) : undefined;
+  console.log(JSON.stringify({ client: clientName, count, completed, failed: failures.length, firstError, updates, ...m, jsCpuPerSubscribeMs: m.jsCpuMs / completed }));
+  if ("close" in client && typeof client.close === "function") await client.close();
 }
 
 main().catch((error) => {
