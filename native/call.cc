@@ -104,22 +104,26 @@ void Call::StartAttempt() {
   stallMark_ = -1;
   std::string failure = loop_.AddTransfer(*transfer_);
   if (!failure.empty()) {
-    // curl refused the handle (out of memory, a bad handle): the call must still report back.
-    attempts_++;
-    CallOutcome outcome;
-    outcome.attempts = attempts_;
-    outcome.url = spec_.url;
-    outcome.method = spec_.method;
-    outcome.errorCode = "ERR_FAL_NATIVE_INTERNAL";
-    outcome.reason = "internal";
-    outcome.errorText = failure;
-    DropTransfer();
-    Complete(std::move(outcome));
+    OnAdmitFailed(failure);
     return;
   }
   if (spec_.stallTimeoutMs > 0) {
     stallTimer_ = loop_.Schedule(spec_.stallTimeoutMs, job_.id(), [this] { CheckStall(); });
   }
+}
+
+void Call::OnAdmitFailed(const std::string& failure) {
+  // curl refused the handle (out of memory, a bad handle): the call must still report back.
+  attempts_++;
+  CallOutcome outcome;
+  outcome.attempts = attempts_;
+  outcome.url = spec_.url;
+  outcome.method = spec_.method;
+  outcome.errorCode = "ERR_FAL_NATIVE_INTERNAL";
+  outcome.reason = "internal";
+  outcome.errorText = failure;
+  DropTransfer();
+  Complete(std::move(outcome));
 }
 
 void Call::RetryLater() {

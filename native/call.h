@@ -47,6 +47,8 @@ class Call {
   void Start();
   // IoLoop: curl finished the current attempt.
   void OnTransferDone(CURLcode code);
+  // IoLoop: curl refused the transfer when its host's queue let it go.
+  void OnAdmitFailed(const std::string& failure);
 
   Transfer* transfer() const { return transfer_.get(); }
   int attempts() const { return attempts_; }

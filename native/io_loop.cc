@@ -20,6 +20,10 @@ std::shared_ptr<IoLoop> IoLoop::Start(ClientOptions options, Sink sink) {
 IoLoop::IoLoop(ClientOptions options, Sink sink) : options_(std::move(options)), sink_(std::move(sink)) {
   multi_ = curl_multi_init();
   curl_multi_setopt(multi_, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+  // Gated transfers need at most maxConnectionsPerHost connections per host (specs.h); keep that
+  // many idle for a few hosts (queue, storage, CDN) plus the long calls' ones, close the rest.
+  curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(4 * options_.maxConnectionsPerHost));
+  curl_multi_setopt(multi_, CURLMOPT_MAX_CONCURRENT_STREAMS, kStreamsPerConnection);
 }
 
 // Runs on the I/O thread when it lets go of the loop (or on the JS thread if it never started).
@@ -29,29 +33,35 @@ IoLoop::~IoLoop() {
 
 void IoLoop::Add(std::unique_ptr<Job> job) {
   if (stopping_) return;
+  bool wake;
   {
     std::lock_guard<std::mutex> lock(commandsMutex_);
+    wake = commands_.empty();  // otherwise a wake-up is on its way (or the loop has not waited yet)
     commands_.push_back(Command{Command::Kind::Add, job->id(), std::move(job), 0});
   }
-  curl_multi_wakeup(multi_);
+  if (wake) curl_multi_wakeup(multi_);
 }
 
 void IoLoop::Cancel(uint64_t id) {
   if (stopping_) return;
+  bool wake;
   {
     std::lock_guard<std::mutex> lock(commandsMutex_);
+    wake = commands_.empty();  // otherwise a wake-up is on its way (or the loop has not waited yet)
     commands_.push_back(Command{Command::Kind::Cancel, id, nullptr, 0});
   }
-  curl_multi_wakeup(multi_);
+  if (wake) curl_multi_wakeup(multi_);
 }
 
 void IoLoop::Acknowledge(uint64_t id, int64_t bytes) {
   if (stopping_) return;
+  bool wake;
   {
     std::lock_guard<std::mutex> lock(commandsMutex_);
+    wake = commands_.empty();  // otherwise a wake-up is on its way (or the loop has not waited yet)
     commands_.push_back(Command{Command::Kind::Acknowledge, id, nullptr, bytes});
   }
-  curl_multi_wakeup(multi_);
+  if (wake) curl_multi_wakeup(multi_);
 }
 
 void IoLoop::Stop() {
@@ -79,11 +89,13 @@ void IoLoop::Run() {
   while (!stopping_) {
     DrainCommands();
     FireTimers();
+    AdmitWaiting();
     int running = 0;
     curl_multi_perform(multi_, &running);
     ReadFinishedTransfers();
     DeliverOutcomes();
     ReapFinished();
+    AdmitWaiting();
     if (stopping_) break;
 
     long curlWait = -1;
@@ -101,7 +113,9 @@ void IoLoop::Run() {
   // transfer without reporting. Handles leave the multi without waiting for a resolver thread
   // (CURLOPT_QUICK_EXIT, transfer.cc).
   jobs_.clear();
+  gates_.clear();
   timers_.clear();
+  jobTimers_.clear();
   timerQueue_.clear();
   outcomes_.clear();
   std::lock_guard<std::mutex> lock(commandsMutex_);
@@ -139,7 +153,20 @@ uint64_t IoLoop::Schedule(double delayMs, uint64_t ownerJobId, std::function<voi
   Clock::time_point when = DeadlineAfter(Clock::now(), delayMs);
   timers_.emplace(id, Timer{when, ownerJobId, 0, std::move(fire)});
   timerQueue_.emplace(when, id);
+  jobTimers_[ownerJobId].push_back(id);
   return id;
+}
+
+void IoLoop::Forget(uint64_t timerId, uint64_t jobId) {
+  auto owned = jobTimers_.find(jobId);
+  if (owned == jobTimers_.end()) return;
+  std::vector<uint64_t>& ids = owned->second;
+  auto it = std::find(ids.begin(), ids.end(), timerId);
+  if (it != ids.end()) {
+    *it = ids.back();
+    ids.pop_back();
+  }
+  if (ids.empty()) jobTimers_.erase(owned);
 }
 
 void IoLoop::Unschedule(uint64_t timerId) {
@@ -152,6 +179,7 @@ void IoLoop::Unschedule(uint64_t timerId) {
       break;
     }
   }
+  Forget(timerId, found->second.jobId);
   timers_.erase(found);
 }
 
@@ -165,25 +193,78 @@ void IoLoop::SetTimer(Job& job, int tag, double delayMs) {
 }
 
 void IoLoop::ClearTimer(Job& job, int tag) {
+  auto owned = jobTimers_.find(job.id());
+  if (owned == jobTimers_.end()) return;
   std::vector<uint64_t> ids;
-  for (const auto& entry : timers_) {
-    if (entry.second.jobId == job.id() && entry.second.tag == tag) ids.push_back(entry.first);
+  for (uint64_t id : owned->second) {
+    auto found = timers_.find(id);
+    if (found != timers_.end() && found->second.tag == tag) ids.push_back(id);
   }
   for (uint64_t id : ids) Unschedule(id);
 }
 
-std::string IoLoop::AddTransfer(Transfer& transfer) {
-  if (!transfer.easy()) return "curl_easy_init failed";
+int IoLoop::Limit(const HostGate& gate) const {
+  int connections = options_.maxConnectionsPerHost;
+  if (!gate.multiplexed) return connections;
+  // HTTP/2: a handful of connections, each carrying up to kStreamsPerConnection streams.
+  return std::min(connections, kHttp2ConnectionsPerHost) * static_cast<int>(kStreamsPerConnection);
+}
+
+std::string IoLoop::Admit(Transfer& transfer, HostGate* gate) {
   CURLMcode code = curl_multi_add_handle(multi_, transfer.easy());
   if (code != CURLM_OK) return std::string("curl_multi_add_handle: ") + curl_multi_strerror(code);
   transfer.SetInMulti(true);
+  if (gate) {
+    gate->admitted++;
+    transfer.gate = gate;
+  }
+  return "";
+}
+
+std::string IoLoop::AddTransfer(Transfer& transfer) {
+  if (!transfer.easy()) return "curl_easy_init failed";
+  if (transfer.hostKey().empty()) return Admit(transfer, nullptr);
+  HostGate& gate = gates_[transfer.hostKey()];
+  if (gate.waiting.empty() && gate.admitted < Limit(gate)) return Admit(transfer, &gate);
+  transfer.queued = true;
+  transfer.queueTicket = ++tickets_;
+  transfer.gate = &gate;
+  gate.waiting.emplace(transfer.queueTicket, &transfer);
   return "";
 }
 
 void IoLoop::RemoveTransfer(Transfer& transfer) {
+  auto* gate = static_cast<HostGate*>(transfer.gate);
+  transfer.gate = nullptr;
+  if (transfer.queued) {
+    transfer.queued = false;
+    gate->waiting.erase(transfer.queueTicket);
+    return;
+  }
   if (!transfer.inMulti()) return;
   curl_multi_remove_handle(multi_, transfer.easy());
   transfer.SetInMulti(false);
+  if (gate) {
+    gate->admitted--;
+    if (!gate->waiting.empty()) admitDue_ = true;
+  }
+}
+
+void IoLoop::AdmitWaiting() {
+  if (!admitDue_) return;
+  admitDue_ = false;
+  for (auto& entry : gates_) {
+    HostGate& gate = entry.second;
+    while (!gate.waiting.empty() && gate.admitted < Limit(gate)) {
+      Transfer* transfer = gate.waiting.begin()->second;
+      gate.waiting.erase(gate.waiting.begin());
+      transfer->queued = false;
+      transfer->gate = nullptr;
+      std::string failure = Admit(*transfer, &gate);
+      // Reported through the loop's outcomes; the call drops its transfer.
+      if (!failure.empty()) transfer->owner()->OnAdmitFailed(failure);
+    }
+  }
 }
 
 void IoLoop::PostOutcome(uint64_t jobId, uint64_t callSerial, CallOutcome&& outcome) {
@@ -222,10 +303,10 @@ void IoLoop::Remove(uint64_t id) {
   std::unique_ptr<Job> job = std::move(found->second);
   jobs_.erase(found);
   job.reset();  // its Call leaves the multi handle and unschedules its own timers
-  std::vector<uint64_t> ids;
-  for (const auto& entry : timers_) {
-    if (entry.second.jobId == id) ids.push_back(entry.first);
-  }
+  auto owned = jobTimers_.find(id);
+  if (owned == jobTimers_.end()) return;
+  std::vector<uint64_t> ids = std::move(owned->second);
+  jobTimers_.erase(owned);
   for (uint64_t timer : ids) Unschedule(timer);
 }
 
@@ -243,6 +324,7 @@ void IoLoop::FireTimers() {
     auto found = timers_.find(id);
     if (found == timers_.end()) continue;
     std::function<void()> fire = std::move(found->second.fire);
+    Forget(id, found->second.jobId);
     timers_.erase(found);
     fire();
   }
@@ -253,6 +335,15 @@ void IoLoop::ReadFinishedTransfers() {
   while (CURLMsg* message = curl_multi_info_read(multi_, &left)) {
     if (message->msg != CURLMSG_DONE) continue;
     Transfer* transfer = Transfer::FromEasy(message->easy_handle);
+    if (transfer->gate && message->data.result == CURLE_OK) {
+      // What the host spoke decides how many of its transfers go at once (Limit).
+      long version = 0;
+      curl_easy_getinfo(transfer->easy(), CURLINFO_HTTP_VERSION, &version);
+      bool multiplexed = version >= CURL_HTTP_VERSION_2_0;
+      auto* gate = static_cast<HostGate*>(transfer->gate);
+      if (multiplexed && !gate->multiplexed) admitDue_ = true;
+      gate->multiplexed = multiplexed;
+    }
     transfer->owner()->OnTransferDone(message->data.result);
   }
 }

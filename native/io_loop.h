@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -58,8 +59,10 @@ class IoLoop {
   uint64_t Schedule(double delayMs, uint64_t ownerJobId, std::function<void()> fire);
   void Unschedule(uint64_t timerId);
   // Calls: their transfers on the multi handle, and their outcomes, handed to the job later.
+  // A gated transfer (Transfer::hostKey) may wait in its host's queue first (specs.h,
+  // kDefaultMaxConnectionsPerHost); if curl then refuses it, its Call hears OnAdmitFailed.
   std::string AddTransfer(Transfer& transfer);  // "" or why curl refused it
-  void RemoveTransfer(Transfer& transfer);
+  void RemoveTransfer(Transfer& transfer);  // from the multi handle or from its queue
   void PostOutcome(uint64_t jobId, uint64_t callSerial, CallOutcome&& outcome);
   uint64_t NextCallSerial() { return ++callSerials_; }
   const TransferSettings& transferSettings() const { return transferSettings_; }
@@ -87,6 +90,18 @@ class IoLoop {
     CallOutcome outcome;
   };
 
+  // The transfers of one host (origin and proxy) that answer at once: at most Limit() admitted to
+  // curl, the rest waiting in arrival order.
+  struct HostGate {
+    int admitted = 0;
+    bool multiplexed = false;  // the last response from this host came over HTTP/2 or later
+    std::map<uint64_t, Transfer*> waiting;  // by ticket
+  };
+  int Limit(const HostGate& gate) const;
+  std::string Admit(Transfer& transfer, HostGate* gate);
+  void AdmitWaiting();
+  void Forget(uint64_t timerId, uint64_t jobId);
+
   void Run();
   void DrainCommands();
   void FireTimers();
@@ -107,9 +122,15 @@ class IoLoop {
   std::mutex commandsMutex_;
   std::vector<Command> commands_;
 
+  // Declared before jobs_: a job's transfers leave their gates when it is destroyed.
+  std::unordered_map<std::string, HostGate> gates_;
+  uint64_t tickets_ = 0;
+  bool admitDue_ = false;  // a gated transfer left curl: its gate may admit the next one
+
   std::unordered_map<uint64_t, std::unique_ptr<Job>> jobs_;
   std::multimap<Clock::time_point, uint64_t> timerQueue_;
   std::unordered_map<uint64_t, Timer> timers_;
+  std::unordered_map<uint64_t, std::vector<uint64_t>> jobTimers_;  // job id -> its timer ids
   uint64_t timerIds_ = 0;
   std::vector<Outcome> outcomes_;
   std::vector<uint64_t> finished_;

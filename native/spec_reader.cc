@@ -204,6 +204,10 @@ ClientOptions ReadClientOptions(const Napi::Value& value) {
   ClientOptions options;
   options.caPem = ReadOptionalString(object, "caPem", where);
   options.caFile = ReadOptionalString(object, "caFile", where);
+  if (!object.Get("maxConnectionsPerHost").IsUndefined()) {
+    options.maxConnectionsPerHost = static_cast<int>(ReadCount(object, "maxConnectionsPerHost", where, kMaxConnectionsPerHostLimit));
+    if (options.maxConnectionsPerHost < 1) Fail(object.Env(), where + ".maxConnectionsPerHost", "an integer from 1 to 1024");
+  }
   return options;
 }
 

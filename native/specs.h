@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,9 @@ struct RequestSpec {
   double timeoutMs = 0;                             // the whole call, retries and backoff included
   double connectTimeoutMs = kDefaultConnectTimeoutMs;  // each attempt: DNS + TCP + TLS + proxy
   double stallTimeoutMs = kDefaultStallTimeoutMs;      // each attempt: too little progress per window
+  // I/O thread only: the curl header list built from `headers` by the first attempt and reused by
+  // every later attempt of this spec (a subscribe's status polls share one). Type-erased curl_slist.
+  mutable std::shared_ptr<void> headerList;
 };
 
 struct SubscribeSpec {
@@ -96,7 +100,24 @@ struct StreamSpec {
   int64_t highWaterMark = 1 << 20;
 };
 
+// Connections per host (transfer.cc, IoLoop's host gates). Calls that answer at once (queue,
+// storage, token) are admitted to curl at most kDefaultMaxConnectionsPerHost at a time per
+// origin (and proxy) while the origin speaks HTTP/1.1 or is not known yet: curl then never needs
+// more connections than that, as undici's Pool of 32. Once a response showed the origin
+// multiplexes (HTTP/2), up to kStreamsPerConnection times as many go at once, over a handful of
+// connections (curl opens another only when one has kStreamsPerConnection streams). The rest wait
+// in a FIFO per origin, in the I/O thread, not in curl: curl 8.14 moves every pending transfer
+// back to connecting whenever any connection frees up, and each then scans the connection pool.
+// Calls that may wait minutes for a model (fal.run, streams: RequestSpec::awaitsModel) are not
+// gated: on HTTP/1.1 each holds its connection for that long, and a bound on them would starve the
+// status polls of every subscribe behind them. Their number is the caller's concurrency.
+constexpr int kDefaultMaxConnectionsPerHost = 32;
+constexpr int kMaxConnectionsPerHostLimit = 1024;
+constexpr long kStreamsPerConnection = 100;
+constexpr int kHttp2ConnectionsPerHost = 4;
+
 struct ClientOptions {
+  int maxConnectionsPerHost = kDefaultMaxConnectionsPerHost;
   std::string caPem;  // every trusted CA certificate (Node's store); empty: the TLS library's default
   std::string caFile;  // the same in a file, for the system libcurl's per-client CA cache
 };

@@ -44,6 +44,15 @@ std::string HeaderValue(const std::string& block, const std::string& name) {
   return value;
 }
 
+// What shares connections: the origin ("http://host:port", lower-case) and the proxy in front.
+std::string HostKey(const std::string& url, const std::string& proxy) {
+  size_t scheme = url.find("://");
+  size_t end = scheme == std::string::npos ? std::string::npos : url.find_first_of("/?#", scheme + 3);
+  std::string key = Lower(url.substr(0, end));
+  if (!proxy.empty()) key += " via " + proxy;
+  return key;
+}
+
 // "ENOENT" for errno 2, as Node names fs errors.
 std::string ErrnoCode(int error) {
   const char* name = ErrnoName(error);
@@ -65,6 +74,7 @@ bool IsTextContentType(const std::string& contentType) {
 Transfer::Transfer(Call* owner, const RequestSpec& spec, const TransferSettings& settings, ProgressFn progress)
     : owner_(owner), url_(spec.url), method_(spec.method), requestBody_(spec.body),
       downloadPath_(spec.downloadTo), progress_(std::move(progress)), awaitsModel_(spec.awaitsModel) {
+  if (!awaitsModel_) hostKey_ = HostKey(spec.url, spec.proxy);
   easy_ = curl_easy_init();
   if (!easy_) return;  // IoLoop::AddTransfer reports it
   curl_easy_setopt(easy_, CURLOPT_PRIVATE, this);
@@ -112,10 +122,16 @@ Transfer::Transfer(Call* owner, const RequestSpec& spec, const TransferSettings&
   curl_easy_setopt(easy_, CURLOPT_PROXY, spec.proxy.c_str());
   curl_easy_setopt(easy_, CURLOPT_NOPROXY, "");
 
-  for (const auto& line : spec.headers) headerList_ = curl_slist_append(headerList_, line.c_str());
-  // curl would otherwise wait for "100 Continue" before larger bodies; fetch never does.
-  headerList_ = curl_slist_append(headerList_, "Expect:");
-  curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, headerList_);
+  // Built once per spec and shared by its attempts (a subscribe's status polls): curl only reads it.
+  if (!spec.headerList) {
+    curl_slist* list = nullptr;
+    for (const auto& line : spec.headers) list = curl_slist_append(list, line.c_str());
+    // curl would otherwise wait for "100 Continue" before larger bodies; fetch never does.
+    list = curl_slist_append(list, "Expect:");
+    spec.headerList = std::shared_ptr<void>(list, [](void* list) { curl_slist_free_all(static_cast<curl_slist*>(list)); });
+  }
+  headerList_ = spec.headerList;
+  curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, static_cast<curl_slist*>(headerList_.get()));
 
   // libcurl silently resends a request once when a reused keep-alive connection turns out to be
   // dead before any response byte. When the caller asked for no retries, a POST must reach the
@@ -226,7 +242,6 @@ bool Transfer::StartDownloadFile() {
 
 Transfer::~Transfer() {
   if (easy_) curl_easy_cleanup(easy_);
-  if (headerList_) curl_slist_free_all(headerList_);
   if (bodyFile_) std::fclose(bodyFile_);
   if (downloadFile_) std::fclose(downloadFile_);
   if (!downloadTempPath_.empty() && !downloadCommitted_) platform::RemoveFile(downloadTempPath_);

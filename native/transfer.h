@@ -67,6 +67,13 @@ class Transfer {
 
   static Transfer* FromEasy(CURL* easy);
 
+  // Connection gating (IoLoop): the host this transfer's connections go to, "" when it is not
+  // gated (it may wait minutes for a model: RequestSpec::awaitsModel).
+  const std::string& hostKey() const { return hostKey_; }
+  void* gate = nullptr;      // IoLoop's gate this transfer counts against, while admitted
+  bool queued = false;       // waiting in that gate's queue
+  uint64_t queueTicket = 0;  // its place there
+
  private:
   static size_t OnBody(char* data, size_t size, size_t count, void* self);
   static size_t OnHeader(char* data, size_t size, size_t count, void* self);
@@ -82,7 +89,7 @@ class Transfer {
   std::string method_;
   const std::string& requestBody_;  // the spec's, borrowed
   CURL* easy_ = nullptr;
-  curl_slist* headerList_ = nullptr;
+  std::shared_ptr<void> headerList_;  // the spec's curl_slist, shared (RequestSpec::headerList)
   std::string statusLine_;
   std::string headerBlock_;
   std::string body_;
@@ -102,6 +109,7 @@ class Transfer {
   bool sinking_ = false;  // the body of a 2xx response goes to sink_
   bool responseStarted_ = false;  // a header byte of the response has arrived
   bool awaitsModel_ = false;      // RequestSpec::awaitsModel
+  std::string hostKey_;
   int64_t received_ = 0;          // header and body bytes
   std::chrono::steady_clock::time_point lastProgress_{};
   int64_t progressNow_[4] = {0, 0, 0, 0};
