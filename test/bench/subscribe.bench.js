@@ -1,7 +1,7 @@
 // Benchmark: the same subscribe workload with three peers in one run: fal-native, @fal-ai/client
 // and "undici by hand" (undici-peer.js: an undici Pool doing submit, status polls and the result).
 //   node test/bench/subscribe.bench.js [--count 200] [--rounds 3] [--poll 100]
-//        [--tls [--extra-ca ca|system]] [--peers native,official,undici]
+//        [--tls [--extra-ca ca|system]] [--peers native,official,undici] [--undici-ca default|explicit]
 // Each round runs each peer in a fresh process (order reversed every other round) against one
 // emulator process. Reports medians over rounds and the ratios fal-native/official and
 // fal-native/undici, losing rows included; the connections each peer opened; the emulator's own
@@ -19,6 +19,11 @@ const count = numberOption("count", 200);
 const rounds = numberOption("rounds", 3);
 const poll = numberOption("poll", 100);
 const peers = option("peers", "native,official,undici").split(",");
+// How the undici peer trusts the emulator's CA over TLS (undici-peer.js): Node's default store, which
+// includes NODE_EXTRA_CA_CERTS, or `connect: { ca }` read from that file.
+const undiciCa = option("undici-ca", "default");
+if (!["default", "explicit"].includes(undiciCa)) throw new Error(`--undici-ca must be "default" or "explicit"`);
+process.env.FAL_BENCH_UNDICI_CA = undiciCa; // workers inherit it
 const NAMES = { native: "fal-native", official: "@fal-ai/client", undici: "undici by hand" };
 for (const peer of peers) if (!NAMES[peer]) throw new Error(`--peers: unknown peer ${JSON.stringify(peer)} (native, official, undici)`);
 
@@ -62,7 +67,8 @@ const METRICS = [
 function printTable(runs, floor, transport) {
   console.log(
     `\nSubscribe benchmark: ${count} concurrent subscribes, pollInterval ${poll} ms, ${transport}, ` +
-      `median of ${rounds} round${rounds === 1 ? "" : "s"} (node ${process.version})\n`,
+      `median of ${rounds} round${rounds === 1 ? "" : "s"} (node ${process.version}` +
+      `${transport.startsWith("HTTPS") && undiciCa === "explicit" ? "; undici peer with connect: { ca }" : ""})\n`,
   );
   const ratios = ["official", "undici"].filter((peer) => peers.includes("native") && peers.includes(peer));
   console.log(`| metric | ${peers.map((peer) => NAMES[peer]).join(" | ")} |${ratios.map((peer) => ` ratio native/${peer} |`).join("")}`);
