@@ -10,6 +10,7 @@
 // --tls: see emulator-process.js.
 "use strict";
 
+const os = require("os");
 const path = require("path");
 const { median } = require("./measure");
 const { numberOption, option, format, connectionsRow } = require("./bench-args");
@@ -43,12 +44,17 @@ function withFloor(result, floor) {
     floorMs,
     jsCpuOverFloor: result.jsCpuPerSubscribeMs / floorMs,
     emulatorMainThreadPercent: (100 * result.emulatorMainThreadCpuMs) / result.wallMs,
+    // Both processes' CPU over what the machine's cores could give in the window: near 100, the
+    // machine (not one process) is the limit, and polls slow down for every peer.
+    machinePercent: (100 * (result.processCpuMs + result.emulatorCpuMs)) / (result.wallMs * os.cpus().length),
+    jsCpuPerBodyUs: (1000 * result.jsCpuMs) / (result.updates + result.completed),
   };
 }
 
 const METRICS = [
   ["JS-thread CPU per subscribe (ms)", "jsCpuPerSubscribeMs"],
   ["JS-thread CPU total (ms)", "jsCpuMs"],
+  ["JS-thread CPU per body received: status or result (µs)", "jsCpuPerBodyUs", 1],
   ["Event-loop delay p99 (ms)", "loopDelayP99Ms"],
   ["Wall time (ms)", "wallMs"],
   ["Process CPU, all threads (ms)", "processCpuMs"],
@@ -62,6 +68,7 @@ const METRICS = [
   ["Emulator main-thread CPU in the window (ms)", "emulatorMainThreadCpuMs", 0],
   ["Emulator main-thread CPU / wall (%)", "emulatorMainThreadPercent", 0],
   ["Emulator CPU, all threads (ms)", "emulatorCpuMs", 0],
+  ["Client + emulator CPU / (wall x cores) (%)", "machinePercent", 0],
 ];
 
 function printTable(runs, floor, transport) {
