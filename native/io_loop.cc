@@ -205,12 +205,25 @@ void IoLoop::ClearTimer(Job& job, int tag) {
 
 int IoLoop::Limit(const HostGate& gate) const {
   int connections = options_.maxConnectionsPerHost;
-  if (!gate.multiplexed) return connections;
-  // HTTP/2: a handful of connections, each carrying up to kStreamsPerConnection streams.
-  return std::min(connections, kHttp2ConnectionsPerHost) * static_cast<int>(kStreamsPerConnection);
+  switch (gate.protocol) {
+    case HostGate::Protocol::Unknown:
+      // One call learns whether the host multiplexes (ALPN) before the others either share its
+      // connection (HTTP/2) or open their own (HTTP/1.1): a burst never opens a connection each.
+      return 1;
+    case HostGate::Protocol::Http1:
+      return connections;
+    case HostGate::Protocol::Multiplexed:
+      // A handful of connections, each carrying up to kStreamsPerConnection streams.
+      return std::min(connections, kHttp2ConnectionsPerHost) * static_cast<int>(kStreamsPerConnection);
+  }
+  return connections;
 }
 
 std::string IoLoop::Admit(Transfer& transfer, HostGate* gate) {
+  // Waiting for a connection being set up pays off only where it will be shared (HTTP/2); see the
+  // constructor of Transfer for why it is not set otherwise.
+  bool shared = gate && gate->protocol == HostGate::Protocol::Multiplexed;
+  curl_easy_setopt(transfer.easy(), CURLOPT_PIPEWAIT, shared ? 1L : 0L);
   CURLMcode code = curl_multi_add_handle(multi_, transfer.easy());
   if (code != CURLM_OK) return std::string("curl_multi_add_handle: ") + curl_multi_strerror(code);
   transfer.SetInMulti(true);
@@ -224,7 +237,9 @@ std::string IoLoop::Admit(Transfer& transfer, HostGate* gate) {
 std::string IoLoop::AddTransfer(Transfer& transfer) {
   if (!transfer.easy()) return "curl_easy_init failed";
   if (transfer.hostKey().empty()) return Admit(transfer, nullptr);
-  HostGate& gate = gates_[transfer.hostKey()];
+  auto inserted = gates_.try_emplace(transfer.hostKey());
+  HostGate& gate = inserted.first->second;
+  if (inserted.second && transfer.hostKey().rfind("http://", 0) == 0) gate.protocol = HostGate::Protocol::Http1;
   if (gate.waiting.empty() && gate.admitted < Limit(gate)) return Admit(transfer, &gate);
   transfer.queued = true;
   transfer.queueTicket = ++tickets_;
@@ -335,14 +350,19 @@ void IoLoop::ReadFinishedTransfers() {
   while (CURLMsg* message = curl_multi_info_read(multi_, &left)) {
     if (message->msg != CURLMSG_DONE) continue;
     Transfer* transfer = Transfer::FromEasy(message->easy_handle);
-    if (transfer->gate && message->data.result == CURLE_OK) {
-      // What the host spoke decides how many of its transfers go at once (Limit).
-      long version = 0;
-      curl_easy_getinfo(transfer->easy(), CURLINFO_HTTP_VERSION, &version);
-      bool multiplexed = version >= CURL_HTTP_VERSION_2_0;
-      auto* gate = static_cast<HostGate*>(transfer->gate);
-      if (multiplexed && !gate->multiplexed) admitDue_ = true;
-      gate->multiplexed = multiplexed;
+    if (auto* gate = static_cast<HostGate*>(transfer->gate)) {
+      // What the host spoke decides how many of its transfers go at once (Limit). A failure
+      // before any answer ends the probing: the rest go as over HTTP/1.1 (and fail as fast).
+      HostGate::Protocol protocol = HostGate::Protocol::Http1;
+      if (message->data.result == CURLE_OK) {
+        long version = 0;
+        curl_easy_getinfo(transfer->easy(), CURLINFO_HTTP_VERSION, &version);
+        if (version >= CURL_HTTP_VERSION_2_0) protocol = HostGate::Protocol::Multiplexed;
+      } else if (gate->protocol != HostGate::Protocol::Unknown) {
+        protocol = gate->protocol;
+      }
+      if (protocol != gate->protocol) admitDue_ = true;
+      gate->protocol = protocol;
     }
     transfer->owner()->OnTransferDone(message->data.result);
   }

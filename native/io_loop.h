@@ -93,8 +93,10 @@ class IoLoop {
   // The transfers of one host (origin and proxy) that answer at once: at most Limit() admitted to
   // curl, the rest waiting in arrival order.
   struct HostGate {
+    // What the host speaks: plain http:// is HTTP/1.1; an https:// host is unknown until its first
+    // answer (or failure) and then what its last response came over.
+    enum class Protocol { Unknown, Http1, Multiplexed } protocol = Protocol::Unknown;
     int admitted = 0;
-    bool multiplexed = false;  // the last response from this host came over HTTP/2 or later
     std::map<uint64_t, Transfer*> waiting;  // by ticket
   };
   int Limit(const HostGate& gate) const;

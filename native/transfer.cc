@@ -94,8 +94,14 @@ Transfer::Transfer(Call* owner, const RequestSpec& spec, const TransferSettings&
   curl_easy_setopt(easy_, CURLOPT_FOLLOWLOCATION, 1L);
   curl_easy_setopt(easy_, CURLOPT_MAXREDIRS, 10L);
   curl_easy_setopt(easy_, CURLOPT_ACCEPT_ENCODING, "");  // gzip, br, zstd: whatever curl has
-  curl_easy_setopt(easy_, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
-  curl_easy_setopt(easy_, CURLOPT_PIPEWAIT, 1L);  // prefer multiplexing on an HTTP/2 connection
+  // HTTP/2 where TLS offers it (ALPN); plain http:// is HTTP/1.1 (no h2c), and saying so keeps
+  // curl from holding transfers back for a connection whose version it does not know yet.
+  bool plain = url_.size() >= 7 && Lower(url_.substr(0, 7)) == "http://";
+  curl_easy_setopt(easy_, CURLOPT_HTTP_VERSION, plain ? CURL_HTTP_VERSION_1_1 : CURL_HTTP_VERSION_2TLS);
+  // No CURLOPT_PIPEWAIT here: curl 8.14 parks a transfer that waits for a connection still being
+  // set up and, when that one turns out HTTP/1.1, wakes it only once some other transfer ends; a
+  // long fal.run would hold every call behind it. IoLoop sets it for hosts known to multiplex and
+  // learns the version of an unknown host with one call first (IoLoop::Limit).
   // Deadlines (specs.h): connect per attempt; the stall deadline is the Call's; dead peers during
   // a long wait for the first response byte are found by keep-alive probes within ~30 s.
   curl_easy_setopt(easy_, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(ClampMilliseconds(spec.connectTimeoutMs)));
