@@ -41,13 +41,14 @@ function startEmulatorCpu() {
   };
 }
 
-/** How many of this process's open fds are sockets, by reading every /proc/self/fd link (slow: ~7 µs a fd). */
+/** How many of this process's open fds (stdio aside) are sockets, by reading every /proc/self/fd link (slow: ~7 µs a fd). */
 function countSocketFds() {
   let sockets = 0;
   let total = 0;
   for (const fd of fs.readdirSync("/proc/self/fd")) {
     try {
-      if (fs.readlinkSync(`/proc/self/fd/${fd}`).startsWith("socket:")) sockets++;
+      // fds 0-2 are not counted: a child spawned with pipes gets its stdio as libuv socketpairs.
+      if (Number(fd) > 2 && fs.readlinkSync(`/proc/self/fd/${fd}`).startsWith("socket:")) sockets++;
       total++;
     } catch {
       // The fd readdir itself used is gone by now.
