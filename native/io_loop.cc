@@ -214,7 +214,7 @@ int IoLoop::Limit(const HostGate& gate) const {
       return connections;
     case HostGate::Protocol::Multiplexed:
       // A handful of connections, each carrying up to kStreamsPerConnection streams.
-      return std::min(connections, kHttp2ConnectionsPerHost) * static_cast<int>(kStreamsPerConnection);
+      return (std::min)(connections, kHttp2ConnectionsPerHost) * static_cast<int>(kStreamsPerConnection);
   }
   return connections;
 }

@@ -102,8 +102,9 @@ struct StreamSpec {
 
 // Connections per host (transfer.cc, IoLoop's host gates). Calls that answer at once (queue,
 // storage, token) are admitted to curl at most kDefaultMaxConnectionsPerHost at a time per
-// origin (and proxy) while the origin speaks HTTP/1.1 or is not known yet: curl then never needs
-// more connections than that, as undici's Pool of 32. Once a response showed the origin
+// origin (and proxy) while the origin speaks HTTP/1.1 (plain http:// always does): curl then never
+// needs more connections than that, as undici's Pool of 32. An https:// origin gets one call first,
+// which learns the protocol from ALPN (a failure counts as HTTP/1.1). Once a response showed the origin
 // multiplexes (HTTP/2), up to kStreamsPerConnection times as many go at once, over a handful of
 // connections (curl opens another only when one has kStreamsPerConnection streams). The rest wait
 // in a FIFO per origin, in the I/O thread, not in curl: curl 8.14 moves every pending transfer

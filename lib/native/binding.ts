@@ -202,6 +202,13 @@ export interface NativeClientOptions {
   caPem?: string;
   /** The same certificates in a file: the system-libcurl build's way to parse them once per client. */
   caFile?: string;
+  /**
+   * Connections per host for calls that answer at once (queue, storage, token): at most this many
+   * go at once per origin over HTTP/1.1, the rest wait their turn in order; over HTTP/2 they share
+   * up to 4 connections (100 streams each). fal.run and streams are not counted: they may wait
+   * minutes for a model. An integer from 1 to 1024; default 32 (undici's Pool size).
+   */
+  maxConnectionsPerHost?: number;
 }
 
 export interface NativeAddon {
