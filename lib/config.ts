@@ -93,6 +93,13 @@ function validateProxy(proxyUrl: unknown): { url: string; when?: ProxyRuntimeGat
   return { url, when };
 }
 
+function checkMaxConnections(value: unknown): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > 1024) {
+    throw configError("maxConnectionsPerHost", "an integer from 1 to 1024", value);
+  }
+  return value;
+}
+
 /** Validates the user's config (TypeError naming the option) and resolves it. */
 export function createConfig(config: Config = {}): ResolvedConfig {
   if (config === null || typeof config !== "object" || Array.isArray(config)) {
@@ -131,6 +138,7 @@ export function createConfig(config: Config = {}): ResolvedConfig {
     network: {
       ...(config.ca !== undefined ? { ca: checkCaOption(config.ca) } : {}),
       proxy: checkProxyOption(config.proxy),
+      ...(config.maxConnectionsPerHost !== undefined ? { maxConnectionsPerHost: checkMaxConnections(config.maxConnectionsPerHost) } : {}),
     },
   };
   if (isBrowser() && !resolved.suppressLocalCredentialsWarning) {

@@ -73,4 +73,10 @@ export type Config = {
    * `timeout` and a stream's idle `timeout` are separate and unchanged.
    */
   callTimeout?: number;
+  /**
+   * fal-native addition: how many connections queue, storage and token calls may use at once per
+   * host (1 to 1024; default 32, as undici's Pool). Over HTTP/2 a host gets 4 connections of
+   * multiplexed streams instead. fal.run calls and streams are not counted: they may wait minutes.
+   */
+  maxConnectionsPerHost?: number;
 };

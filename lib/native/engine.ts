@@ -50,7 +50,9 @@ export function setNativeClientFactory(custom: NativeClientFactory | undefined):
 
 /** What the native client is created with: the trust store, parsed once natively and shared. */
 export function nativeClientOptions(network: ClientNetwork): NativeClientOptions {
-  return { caPem: network.trust().pem };
+  const options: NativeClientOptions = { caPem: network.trust().pem };
+  if (network.maxConnectionsPerHost !== undefined) options.maxConnectionsPerHost = network.maxConnectionsPerHost;
+  return options;
 }
 
 const FINAL_TYPES = new Set(["response", "error", "timeout", "streamEnd"]);

@@ -10,6 +10,8 @@ export type NetworkOptions = {
   /** config.ca, already checked: the only certificates trusted. Unset: Node's trust store. */
   ca?: readonly string[];
   proxy?: ProxyOption;
+  /** config.maxConnectionsPerHost, already checked. Unset: the native default (32). */
+  maxConnectionsPerHost?: number;
 };
 
 // curl codes whose cause the network settings explain (see native/retry.cc for their Node codes).
@@ -27,6 +29,11 @@ export class ClientNetwork {
   private readonly proxyAgents = new Map<string, Agent>();
 
   constructor(private readonly options: NetworkOptions = {}) {}
+
+  /** config.maxConnectionsPerHost, when the user set it. */
+  get maxConnectionsPerHost(): number | undefined {
+    return this.options.maxConnectionsPerHost;
+  }
 
   /** Read on first use (the first request), as fetch reads its environment when it starts. */
   trust(): TrustStore {

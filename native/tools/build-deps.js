@@ -141,7 +141,8 @@ function buildKey(arch) {
   const spec = ARCHES[arch];
   const hash = crypto.createHash("sha256");
   hash.update(`arch=${arch}\n`);
-  hash.update(JSON.stringify(spec));
+  // Paths relative to the checkout: a clone elsewhere (CI) must reuse the same cached build.
+  hash.update(JSON.stringify({ ...spec, toolchain: spec.toolchain && path.relative(ROOT, spec.toolchain) }));
   for (const file of [PINS_FILE, path.join(DEPS_DIR, "CMakeLists.txt"), spec.toolchain].filter(Boolean)) {
     hash.update(`${path.basename(file)}\n`).update(fs.readFileSync(file));
   }

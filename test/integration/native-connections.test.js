@@ -79,6 +79,23 @@ test("300 concurrent subscribes over plain HTTP use at most 32 connections (the 
   expect(opened).toBeLessThanOrEqual(32);
 }, 60_000);
 
+test("config.maxConnectionsPerHost: 60 subscribes with a limit of 2 use at most 2 connections; bad values are refused", async () => {
+  const emu = await startEmulator({ apiKey: API_KEY, timing: { queueMs: 20, stepMs: 5, steps: 2, runners: 100000 }, quiet: true, maxImageSide: 16 });
+  cleanups.push(() => emu.close());
+  const fal = createFalClient({ credentials: API_KEY, baseUrls: emu.urls, maxConnectionsPerHost: 2 });
+  const before = emu.connections.accepted;
+  const results = await Promise.all(
+    Array.from({ length: 60 }, (_, i) => fal.subscribe(SCHNELL, { input: { prompt: `q${i}`, image_size: "square" }, pollInterval: 10 })),
+  );
+  expect(results).toHaveLength(60);
+  const opened = emu.connections.accepted - before;
+  expect(opened).toBeGreaterThan(0);
+  expect(opened).toBeLessThanOrEqual(2);
+  for (const bad of [0, 1025, 1.5, "8", NaN]) {
+    expect(() => createFalClient({ maxConnectionsPerHost: bad })).toThrow("fal-native: config.maxConnectionsPerHost must be an integer from 1 to 1024");
+  }
+}, 60_000);
+
 test("maxConnectionsPerHost bounds the connections and the requests in flight; the rest wait their turn", async () => {
   const server = await countingServer((req, res) => setTimeout(() => res.end(`ok ${req.url}`), 20));
   cleanups.push(() => server.close());
