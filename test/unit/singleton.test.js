@@ -36,13 +36,25 @@ test("streaming and realtime are reachable through the singleton and check their
   expect(() => fal.realtime.connect("a/b", {})).toThrow(TypeError);
 });
 
-test("isQueueStatus / isCompletedQueueStatus", () => {
-  const { isQueueStatus, isCompletedQueueStatus } = require("../../dist/lib/index");
-  expect(isQueueStatus({ status: "IN_QUEUE", response_url: "u" })).toBe(true);
-  expect(isQueueStatus({ status: "IN_QUEUE" })).toBe(false);
-  expect(isQueueStatus(null)).toBe(false);
-  expect(isCompletedQueueStatus({ status: "COMPLETED", response_url: "u" })).toBe(true);
-  expect(isCompletedQueueStatus({ status: "IN_PROGRESS", response_url: "u" })).toBe(false);
+test("isQueueStatus / isCompletedQueueStatus return exactly what the official guards return", () => {
+  const ours = require("../../dist/lib/index");
+  const official = require("@fal-ai/client");
+  const inputs = [
+    { status: "IN_QUEUE", response_url: "u" },
+    { status: "IN_QUEUE" },
+    { status: "", response_url: "u" },
+    { status: "COMPLETED", response_url: "https://queue.fal.run/a/b/requests/r" },
+    { status: "IN_PROGRESS", response_url: "u" },
+    null,
+    undefined,
+    0,
+    "",
+  ];
+  for (const input of inputs) {
+    expect(ours.isQueueStatus(input)).toStrictEqual(official.isQueueStatus(input));
+    expect(ours.isCompletedQueueStatus(input)).toStrictEqual(official.isCompletedQueueStatus(input));
+  }
+  expect(ours.isQueueStatus({ status: "IN_QUEUE", response_url: "u" })).toBe("u");
 });
 
 test("the ESM entry re-exports the same bindings", () => {
