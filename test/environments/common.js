@@ -138,14 +138,27 @@ async function cachedDir(name, build, isValid = () => true) {
   });
 }
 
-/** npm-cli.js of the npm that came with the running node (npm run through the same node). */
+/**
+ * npm-cli.js of the npm a user would run, found as npm finds itself: the one running this process
+ * (`npm_execpath`, set by `npm test`), else the `npm` first on PATH (a link to its npm-cli.js, or a
+ * shell wrapper beside its node_modules/npm), else the npm that came with this node.
+ */
 function npmCli() {
-  const candidates = [
+  const candidates = [];
+  if (process.env.npm_execpath && /npm-cli\.js$/.test(process.env.npm_execpath)) candidates.push(process.env.npm_execpath);
+  for (const dir of (process.env.PATH || "").split(path.delimiter).filter(Boolean)) {
+    const npm = path.join(dir, "npm");
+    if (!fs.existsSync(npm)) continue;
+    const real = fs.realpathSync(npm);
+    candidates.push(real, path.join(path.dirname(real), "..", "lib", "node_modules", "npm", "bin", "npm-cli.js"));
+    break;
+  }
+  candidates.push(
     path.join(path.dirname(process.execPath), "..", "lib", "node_modules", "npm", "bin", "npm-cli.js"),
     path.join(path.dirname(process.execPath), "node_modules", "npm", "bin", "npm-cli.js"),
-  ];
-  const found = candidates.find((file) => fs.existsSync(file));
-  if (!found) throw new Error(`npm-cli.js not found next to ${process.execPath}`);
+  );
+  const found = candidates.find((file) => /npm-cli\.js$/.test(file) && fs.existsSync(file));
+  if (!found) throw new Error(`npm-cli.js not found (npm_execpath, npm on PATH, or next to ${process.execPath})`);
   return found;
 }
 

@@ -8,6 +8,7 @@ const { execFile } = require("child_process");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
+const { npmCli } = require("../environments/common");
 
 const ROOT = path.join(__dirname, "..", "..");
 const PLATFORM = `${process.platform}-${process.arch}`;
@@ -45,13 +46,7 @@ function userEnv(binDir) {
   return env;
 }
 
-const NPM_CLI = (() => {
-  const candidates = [
-    path.join(path.dirname(process.execPath), "..", "lib", "node_modules", "npm", "bin", "npm-cli.js"),
-    path.join(path.dirname(process.execPath), "node_modules", "npm", "bin", "npm-cli.js"),
-  ];
-  return candidates.find((file) => fs.existsSync(file));
-})();
+const NPM_CLI = npmCli();
 
 let work;
 let project;
@@ -65,7 +60,6 @@ beforeAll(async () => {
   if (!fs.existsSync(path.join(ROOT, "dist", "lib", "index.js"))) {
     throw new Error("dist/ is missing: run `npm run build:ts` first.");
   }
-  if (!NPM_CLI) throw new Error(`npm-cli.js not found next to ${process.execPath}`);
 
   work = fs.mkdtempSync(path.join(os.tmpdir(), "fal-native-package-"));
   const binDir = path.join(work, "bin");
