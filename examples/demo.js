@@ -23,6 +23,10 @@ async function main() {
 
   try {
     const started = Date.now();
+    // Each update carries every log line so far: print only the new ones, and a state only when
+    // it changes (status or queue position).
+    let printedLogs = 0;
+    let lastState = "";
     const result = await fal.subscribe(MODEL, {
       input: {
         prompt: "Extreme close-up of a single tiger eye, direct frontal view. The word \"FLUX\" is painted over it in big, white brush strokes.",
@@ -31,9 +35,15 @@ async function main() {
       logs: true,
       onEnqueue: (requestId) => console.log(`enqueued: ${requestId}`),
       onQueueUpdate: (update) => {
-        if (update.status === "IN_QUEUE") console.log(`in queue, position ${update.queue_position}`);
-        if (update.status === "IN_PROGRESS") update.logs.map((log) => log.message).forEach((m) => console.log(`  log: ${m}`));
-        if (update.status === "COMPLETED") console.log("completed");
+        const state = update.status === "IN_QUEUE" ? `in queue, position ${update.queue_position}` : update.status.toLowerCase().replace("_", " ");
+        const printState = () => state !== lastState && console.log(state);
+        const logs = update.logs ?? [];
+        // The last steps arrive with COMPLETED: show them before saying so.
+        if (update.status !== "COMPLETED") printState();
+        for (const log of logs.slice(printedLogs)) console.log(`  log: ${log.message}`);
+        if (update.status === "COMPLETED") printState();
+        printedLogs = Math.max(printedLogs, logs.length);
+        lastState = state;
       },
     });
     console.log(`requestId: ${result.requestId} (${Date.now() - started} ms)`);
