@@ -188,3 +188,27 @@ process.exit(0);
     expect(needed.filter((lib) => !ALLOWED_LIBRARIES.includes(lib))).toEqual([]);
   }
 });
+
+// The Electron packaging instructions must unpack the binaries an installed package really has:
+// every .node in the installed tarball is matched by the example's asarUnpack patterns, and the
+// README's electron-builder snippet names the same patterns.
+test("the documented Electron asarUnpack patterns match every binary of the installed package", () => {
+  const { minimatch } = require("minimatch");
+  const installed = path.join(project, "node_modules", "fal-native");
+  expect(fs.existsSync(installed)).toBe(true); // installed by the test above
+  const binaries = fs
+    .readdirSync(installed, { recursive: true })
+    .filter((file) => String(file).endsWith(".node"))
+    .map((file) => path.posix.join("node_modules", "fal-native", String(file).split(path.sep).join("/")));
+  expect(binaries.length).toBeGreaterThan(0);
+
+  const example = JSON.parse(fs.readFileSync(path.join(ROOT, "examples", "electron", "package.json"), "utf8"));
+  const patterns = example.build.asarUnpack;
+  for (const binary of binaries) {
+    expect({ binary, unpacked: patterns.some((pattern) => minimatch(binary, pattern, { dot: true })) }).toEqual({ binary, unpacked: true });
+  }
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const snippet = /"asarUnpack": (\[[^\]]*\])/.exec(readme);
+  expect(snippet).not.toBeNull();
+  expect(JSON.parse(snippet[1])).toEqual(patterns);
+});
