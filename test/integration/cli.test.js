@@ -20,7 +20,7 @@ const KONTEXT = "fal-ai/flux-pro/kontext";
 const STUCK_KEY = "cli-stuck-key";
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
-const COMMAND_NAMES = ["run", "subscribe", "submit", "status", "result", "cancel", "upload", "download", "emulator", "webhooks"];
+const COMMAND_NAMES = ["run", "subscribe", "submit", "status", "result", "cancel", "upload", "download", "emulator", "webhooks", "doctor"];
 
 /** Requests finish in tens of ms. Accepts any key. */
 let emu;
@@ -578,6 +578,28 @@ describe("emulator command", () => {
     const { code, stderr } = await cli(["emulator", "--port", "http"]);
     expect(code).toBe(2);
     expect(stderr.split("\n")[0]).toBe('fal-native: --port expects a port number, got "http"');
+  });
+});
+
+describe("doctor", () => {
+  test("against the emulator: every check passes (binary, trust store, proxy, key, each host) and exit 0", async () => {
+    const { code, stdout } = await cli(["doctor", "--emulator", emu.url]);
+    expect(code).toBe(0);
+    const lines = stdout.trim().split("\n");
+    expect(lines.every((line) => line.startsWith("ok   "))).toBe(true);
+    expect(stdout).toMatch(/^ok {3}native binary: \S+fal_native\.node \((bundled|system) network stack: libcurl\//m);
+    expect(stdout).toMatch(/^ok {3}TLS trust store: \d+ CA certificates/m);
+    for (const service of ["run", "queue", "rest", "cdn"]) expect(stdout).toMatch(new RegExp(`^ok {3}${service} host: ${emu.url}/${service} answered HTTP \\d+`, "m"));
+  });
+
+  test("each failure names its fix, the key is never printed, and the exit code is 1", async () => {
+    const env = cleanEnv({ FAL_KEY: "not a key with spaces", NODE_EXTRA_CA_CERTS: "/nonexistent/ca.pem" });
+    const { code, stdout } = await cli(["doctor", "--emulator", `http://127.0.0.1:${await closedPort()}`], { env });
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^FAIL TLS trust store: .*\n {5}fix: NODE_EXTRA_CA_CERTS=\/nonexistent\/ca\.pem could not be read \(ENOENT\)/m);
+    expect(stdout).toMatch(/^FAIL API key: set by FAL_KEY, 21 characters\n {5}fix: a fal key looks like <key id>:<key secret>/m);
+    expect(stdout).toMatch(/^FAIL run host: .*\n {5}fix: check the network/m);
+    expect(stdout).not.toContain("not a key with spaces");
   });
 });
 

@@ -1,6 +1,7 @@
 // Every command, in the order `fal-native --help` lists them.
 import type { Command } from "../command";
 import { cancelCommand } from "./cancel";
+import { doctorCommand } from "./doctor";
 import { downloadCommand } from "./download";
 import { emulatorCommand } from "./emulator";
 import { resultCommand } from "./result";
@@ -22,6 +23,7 @@ export const COMMANDS: readonly Command[] = [
   downloadCommand,
   emulatorCommand,
   webhooksCommand,
+  doctorCommand,
 ];
 
 export function findCommandByName(name: string): Command | undefined {
