@@ -12,6 +12,22 @@ function requestSpec(url, extra = {}) {
   return { method: "GET", url, headers: [], retry: NO_RETRY, ...extra };
 }
 
+/** A native subscribe job against `<base>/m/x` (submit, then polls every 10 ms), without retries. */
+function subscribeSpec(base, extra = {}) {
+  return {
+    submit: requestSpec(`${base}/m/x`, { method: "POST", body: "{}" }),
+    requestsPrefix: `${base}/m/x/requests/`,
+    headers: [],
+    logs: false,
+    pollInterval: 10,
+    statusUpdates: false,
+    timeout: 0,
+    statusRetry: NO_RETRY,
+    resultRetry: NO_RETRY,
+    ...extra,
+  };
+}
+
 /** A native client whose records are kept per job id; `final(id)` resolves with the job's final record. */
 function rawClient() {
   const records = new Map();
@@ -35,4 +51,4 @@ function rawClient() {
   };
 }
 
-module.exports = { addon, NO_RETRY, requestSpec, rawClient };
+module.exports = { addon, NO_RETRY, requestSpec, subscribeSpec, rawClient };

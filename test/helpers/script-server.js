@@ -4,6 +4,7 @@
 "use strict";
 
 const http = require("http");
+const { serverTimers } = require("./server-timers");
 
 /**
  * @typedef {object} Step
@@ -33,15 +34,7 @@ function startScriptServer() {
   const routes = [];
   const requests = [];
   const sockets = new Set();
-  const timers = new Set();
-
-  function later(ms, fn) {
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      fn();
-    }, ms);
-    timers.add(timer);
-  }
+  const { later, clearAll: clearTimers } = serverTimers();
 
   function answer(req, res, step, seen) {
     if (step.reset || step.truncate) seen.serverClosed = true;
@@ -129,7 +122,7 @@ function startScriptServer() {
           requests.length = 0;
         },
         close() {
-          for (const timer of timers) clearTimeout(timer);
+          clearTimers();
           for (const socket of sockets) socket.destroy();
           return new Promise((done) => server.close(() => done()));
         },

@@ -5,11 +5,12 @@
 
 const net = require("net");
 const { rawClient, requestSpec } = require("../helpers/raw-binding");
+const { serverTimers } = require("../helpers/server-timers");
 
 /** A raw TCP server: `onRequest(socket)` runs once the request head has arrived. */
 function rawServer(onRequest) {
   const sockets = new Set();
-  const timers = new Set();
+  const timers = serverTimers();
   const server = net.createServer((socket) => {
     sockets.add(socket);
     socket.on("error", () => {});
@@ -18,7 +19,7 @@ function rawServer(onRequest) {
     socket.on("data", (chunk) => {
       if (head.includes("\r\n\r\n")) return;
       head += chunk;
-      if (head.includes("\r\n\r\n")) onRequest(socket, (fn, ms) => timers.add(setTimeout(fn, ms)), timers);
+      if (head.includes("\r\n\r\n")) onRequest(socket, (fn, ms) => timers.later(ms, fn));
     });
   });
   return new Promise((resolve) =>
@@ -26,7 +27,7 @@ function rawServer(onRequest) {
       resolve({
         url: `http://127.0.0.1:${server.address().port}`,
         close() {
-          for (const t of timers) clearTimeout(t);
+          timers.clearAll();
           for (const s of sockets) s.destroy();
           return new Promise((done) => server.close(done));
         },

@@ -5,7 +5,7 @@
 
 const http = require("http");
 const { startScriptServer } = require("../helpers/script-server");
-const { rawClient, requestSpec, NO_RETRY } = require("../helpers/raw-binding");
+const { rawClient, requestSpec, subscribeSpec } = require("../helpers/raw-binding");
 
 let srv;
 beforeAll(async () => {
@@ -50,21 +50,6 @@ test("valid JSON deeper than 1,024 levels is not refused (JSON.parse accepts it)
   client.close();
 });
 
-/** A native subscribe job against `<url>/m/x`, polling every 10 ms, without retries. */
-function subscribeTo(client, url) {
-  return client.subscribe({
-    submit: requestSpec(`${url}/m/x`, { method: "POST", body: "{}" }),
-    requestsPrefix: `${url}/m/x/requests/`,
-    headers: [],
-    logs: false,
-    pollInterval: 10,
-    statusUpdates: false,
-    timeout: 0,
-    statusRetry: NO_RETRY,
-    resultRetry: NO_RETRY,
-  });
-}
-
 test.each([[".."], ["."], [""]])("a server-sent request_id of %p is refused: no status, result or cancel call is made", async (requestId) => {
   // Its own server: the script server reads paths through WHATWG URL, which resolves dot segments.
   const seen = [];
@@ -77,7 +62,7 @@ test.each([[".."], ["."], [""]])("a server-sent request_id of %p is refused: no 
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${server.address().port}`;
   const { client, final } = rawClient();
-  const record = await final(subscribeTo(client, url));
+  const record = await final(client.subscribe(subscribeSpec(url)));
   client.close();
   await new Promise((resolve) => server.close(resolve));
   // The subscribe ends with the submit's own response, which JS reports as "no usable request_id".
@@ -98,7 +83,7 @@ test("bodies simdjson refuses but JSON.parse accepts reach JS unvalidated; queue
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${server.address().port}`;
   const { client, final } = rawClient();
-  const record = await final(subscribeTo(client, url));
+  const record = await final(client.subscribe(subscribeSpec(url)));
   client.close();
   await new Promise((resolve) => server.close(resolve));
   expect(record.response.jsonError).toBeUndefined();

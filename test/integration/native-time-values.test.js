@@ -4,8 +4,8 @@
 "use strict";
 
 const { startScriptServer } = require("../helpers/script-server");
-const { rawClient, requestSpec, NO_RETRY } = require("../helpers/raw-binding");
-const { waitFor } = require("../helpers/wait");
+const { rawClient, requestSpec, subscribeSpec, NO_RETRY } = require("../helpers/raw-binding");
+const { sleep, waitFor } = require("../helpers/wait");
 
 let srv;
 beforeAll(async () => {
@@ -14,29 +14,12 @@ beforeAll(async () => {
 afterEach(() => srv.reset());
 afterAll(() => srv.close());
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function subscribeSpec(extra = {}) {
-  return {
-    submit: requestSpec(`${srv.url}/m/x`, { method: "POST", body: "{}" }),
-    requestsPrefix: `${srv.url}/m/x/requests/`,
-    headers: [],
-    logs: false,
-    pollInterval: 10,
-    statusUpdates: false,
-    timeout: 0,
-    statusRetry: NO_RETRY,
-    resultRetry: NO_RETRY,
-    ...extra,
-  };
-}
-
 test("subscribe({timeout: 1e13}) runs to its result instead of timing out at once", async () => {
   srv.script("POST", "/m/x", [{ json: { request_id: "r1" } }]);
   srv.script("GET", "/m/x/requests/r1/status", [{ json: { status: "IN_QUEUE" } }, { json: { status: "COMPLETED" } }]);
   srv.script("GET", "/m/x/requests/r1", [{ json: { done: true } }]);
   const { client, final } = rawClient();
-  const record = await final(client.subscribe(subscribeSpec({ timeout: 1e13 })));
+  const record = await final(client.subscribe(subscribeSpec(srv.url, { timeout: 1e13 })));
   expect(record.type).toBe("response");
   expect(JSON.parse(record.response.body)).toEqual({ done: true });
   client.close();
@@ -66,9 +49,9 @@ test("a huge retry delay waits (clamped) instead of retrying at once", async () 
 
 test("time values: huge ones are accepted (clamped), NaN and negatives refused with the field named", () => {
   const { client } = rawClient();
-  const id = client.subscribe(subscribeSpec({ pollInterval: 1e300, timeout: Infinity }));
+  const id = client.subscribe(subscribeSpec(srv.url, { pollInterval: 1e300, timeout: Infinity }));
   client.cancel(id);
-  expect(() => client.subscribe(subscribeSpec({ pollInterval: NaN }))).toThrow("subscribe spec.pollInterval must be a number of milliseconds >= 0");
+  expect(() => client.subscribe(subscribeSpec(srv.url, { pollInterval: NaN }))).toThrow("subscribe spec.pollInterval must be a number of milliseconds >= 0");
   expect(() => client.request(requestSpec(`${srv.url}/x`, { timeout: -1 }))).toThrow("request spec.timeout must be a number of milliseconds >= 0");
   expect(() => client.request(requestSpec(`${srv.url}/x`, { retry: { ...NO_RETRY, maxDelay: NaN } }))).toThrow("request spec.retry.maxDelay must be");
   client.close();

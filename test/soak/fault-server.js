@@ -4,6 +4,8 @@
 // sent, then nothing; or no answer at all). Counts what it served by kind.
 "use strict";
 
+const { serverTimers } = require("../helpers/server-timers");
+
 const http = require("http");
 
 /** mulberry32: a small seeded PRNG, so a run can be replayed with --seed. */
@@ -30,7 +32,7 @@ function startFaultServer({ seed = 1, faults = FAULTS } = {}) {
   const total = Object.values(faults).reduce((a, b) => a + b, 0);
   const served = {};
   const sockets = new Set();
-  const timers = new Set();
+  const { later, clearAll: clearTimers } = serverTimers();
   const bursts = new Map(); // route -> remaining 429s
   const polls = new Map(); // request id -> status polls left before COMPLETED
   let nextId = 1;
@@ -49,14 +51,6 @@ function startFaultServer({ seed = 1, faults = FAULTS } = {}) {
       }
     }
     return "ok";
-  }
-
-  function later(ms, fn) {
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      fn();
-    }, ms);
-    timers.add(timer);
   }
 
   /** Answers `body` (an object: JSON; a string: its content type) after applying one fault. */
@@ -171,7 +165,7 @@ function startFaultServer({ seed = 1, faults = FAULTS } = {}) {
     served,
     openSockets: () => sockets.size,
     close() {
-      for (const t of timers) clearTimeout(t);
+      clearTimers();
       for (const s of sockets) s.destroy();
       return Promise.all(Object.values(servers).map(({ server }) => new Promise((r) => server.close(() => r()))));
     },
