@@ -3,6 +3,7 @@
 import * as tls from "node:tls";
 import { stringOption } from "../args";
 import type { Command } from "../command";
+import { credentialsFromEnv } from "../../config";
 import { CONNECTION_OPTIONS, emulatorBaseUrls } from "../connection";
 import { EXIT } from "../exit-codes";
 import { addonCandidates, loadFirstAddon } from "../../native/loader";
@@ -43,7 +44,7 @@ function checkProxy(urls: string[]): Check {
     const settings = proxySettings(undefined);
     const routes = urls.map((url) => {
       const proxy = proxyFor(settings, url);
-      return `${new URL(url).host} ${proxy ? `via ${describeProxy(settings, proxy).replace(/^the proxy /, "")}` : "direct"}`;
+      return `${new URL(url).host} ${proxy ? `through ${describeProxy(settings, proxy)}` : "direct"}`;
     });
     return { name: "proxy", ok: true, detail: routes.join(", ") };
   } catch (error) {
@@ -52,8 +53,9 @@ function checkProxy(urls: string[]): Check {
 }
 
 function checkKey(key: string | undefined, emulator: boolean): Check {
-  const value = key ?? process.env.FAL_KEY ?? (process.env.FAL_KEY_ID && process.env.FAL_KEY_SECRET ? `${process.env.FAL_KEY_ID}:${process.env.FAL_KEY_SECRET}` : undefined);
-  const source = key !== undefined ? "--key" : process.env.FAL_KEY ? "FAL_KEY" : "FAL_KEY_ID/FAL_KEY_SECRET";
+  // The key a call would send: --key, else the environment as the client reads it.
+  const value = key ?? credentialsFromEnv();
+  const source = key !== undefined ? "--key" : process.env.FAL_KEY !== undefined ? "FAL_KEY" : "FAL_KEY_ID/FAL_KEY_SECRET";
   if (!value) {
     if (emulator) return { name: "API key", ok: true, detail: "none set (the emulator accepts a placeholder)" };
     return { name: "API key", ok: false, detail: "not set", fix: "export FAL_KEY=<a key from your fal dashboard> (or FAL_KEY_ID and FAL_KEY_SECRET)" };
