@@ -23,25 +23,28 @@ function pemCertificates(text: string): string[] {
   return text.match(PEM_CERTIFICATE) ?? [];
 }
 
+type ExtraCerts = { certificates: string[]; problem?: string };
+
 /**
- * Why NODE_EXTRA_CA_CERTS contributes nothing, or undefined when it is unset or usable. Node
- * itself only prints a warning at startup and goes on without the file; fal-native does the same
- * but names the problem in every certificate error, where the user is looking.
+ * The certificates of NODE_EXTRA_CA_CERTS, read once, or why it contributes nothing. Node itself
+ * only prints a warning at startup and goes on without the file; fal-native does the same but
+ * names the problem in every certificate error, where the user is looking.
  */
-function extraCertsProblem(): string | undefined {
+function readExtraCerts(): ExtraCerts {
   const file = process.env.NODE_EXTRA_CA_CERTS;
-  if (!file) return undefined;
+  if (!file) return { certificates: [] };
   let text: string;
   try {
     text = fs.readFileSync(file, "latin1");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "read error";
-    return `NODE_EXTRA_CA_CERTS=${file} could not be read (${code}); point it at a PEM file of CA certificates or unset it`;
+    return { certificates: [], problem: `NODE_EXTRA_CA_CERTS=${file} could not be read (${code}); point it at a PEM file of CA certificates or unset it` };
   }
-  if (pemCertificates(text).length === 0) {
-    return `NODE_EXTRA_CA_CERTS=${file} holds no PEM certificate ("-----BEGIN CERTIFICATE-----" blocks); convert it to PEM or unset it`;
+  const certificates = pemCertificates(text);
+  if (certificates.length === 0) {
+    return { certificates, problem: `NODE_EXTRA_CA_CERTS=${file} holds no PEM certificate ("-----BEGIN CERTIFICATE-----" blocks); convert it to PEM or unset it` };
   }
-  return undefined;
+  return { certificates };
 }
 
 type GetCACertificates = (type?: "default" | "system" | "bundled" | "extra") => string[];
@@ -51,13 +54,10 @@ type GetCACertificates = (type?: "default" | "system" | "bundled" | "extra") => 
  * NODE_EXTRA_CA_CERTS, and the system store under --use-system-ca / NODE_USE_SYSTEM_CA=1). Older
  * versions have only the bundled roots to show, so the extra file is added as Node adds it.
  */
-function nodeDefaultCertificates(): string[] {
+function nodeDefaultCertificates(extra: ExtraCerts): string[] {
   const getCACertificates = (tls as { getCACertificates?: GetCACertificates }).getCACertificates;
   if (typeof getCACertificates === "function") return getCACertificates("default");
-  const certificates = [...tls.rootCertificates];
-  const file = process.env.NODE_EXTRA_CA_CERTS;
-  if (file && extraCertsProblem() === undefined) certificates.push(...pemCertificates(fs.readFileSync(file, "latin1")));
-  return certificates;
+  return [...tls.rootCertificates, ...extra.certificates];
 }
 
 function storeOf(certificates: string[], origin: TrustStore["origin"], extraProblem?: string): TrustStore {
@@ -73,7 +73,10 @@ let nodeStore: TrustStore | undefined;
  * startup, so later changes to the variable change nothing for either.
  */
 export function nodeTrustStore(): TrustStore {
-  nodeStore ??= storeOf(nodeDefaultCertificates(), "node", extraCertsProblem());
+  if (!nodeStore) {
+    const extra = readExtraCerts();
+    nodeStore = storeOf(nodeDefaultCertificates(extra), "node", extra.problem);
+  }
   return nodeStore;
 }
 
