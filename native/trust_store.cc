@@ -36,7 +36,7 @@ TrustStore::TrustStore(const std::string& pem, const std::string&) : store_(X509
   if (!input) return;
   // Certificates that do not parse are skipped, as Node skips them; the rest still count.
   while (X509* certificate = PEM_read_bio_X509(input, nullptr, nullptr, nullptr)) {
-    if (X509_STORE_add_cert(store_, certificate) == 1) count_++;
+    X509_STORE_add_cert(store_, certificate);
     X509_free(certificate);
   }
   ERR_clear_error();  // the end of the text reads as an error
@@ -60,16 +60,7 @@ void TrustStore::ApplyTo(CURL* easy) const {
 
 #else
 
-namespace {
-size_t CountCertificates(const std::string& pem) {
-  static const std::string kBegin = "-----BEGIN CERTIFICATE-----";
-  size_t count = 0;
-  for (size_t at = pem.find(kBegin); at != std::string::npos; at = pem.find(kBegin, at + kBegin.size())) count++;
-  return count;
-}
-}  // namespace
-
-TrustStore::TrustStore(const std::string& pem, const std::string& file) : count_(CountCertificates(pem)), pem_(pem), file_(file) {}
+TrustStore::TrustStore(const std::string& pem, const std::string& file) : pem_(pem), file_(file) {}
 
 TrustStore::~TrustStore() = default;
 

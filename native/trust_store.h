@@ -5,7 +5,6 @@
 
 #include <curl/curl.h>
 
-#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -28,10 +27,8 @@ class TrustStore {
 
   // Makes `easy` verify servers (and an HTTPS proxy) against this store and nothing else.
   void ApplyTo(CURL* easy) const;
-  size_t certificateCount() const { return count_; }
 
  private:
-  size_t count_ = 0;
 #ifdef FAL_NATIVE_BUNDLED_OPENSSL
   // curl calls this for each new TLS connection, before the handshake.
   static CURLcode InstallOnContext(CURL* easy, void* sslContext, void* self);
