@@ -1,5 +1,6 @@
 // fal-native's download helper (the official client has none): URLs to files (written natively,
-// temp + rename) or Buffers, at most 4 at a time, with content-type and size checks.
+// temp + rename) or Buffers, at most 4 at a time, with content-type and size checks. fal CDN URLs
+// are fetched through the CDN override when one is set (lib/urls.ts cdnRequestUrl).
 import * as fs from "fs";
 import * as path from "path";
 import type { DownloadedFile, DownloadOptions } from "../types/storage";
@@ -9,6 +10,7 @@ import { settleRecord, type HttpResponse } from "./native/settle";
 import { requestSpec } from "./native/spec";
 import { CLIENT_RETRY, mergeRetry } from "./retry";
 import type { CallContext } from "./transport";
+import { cdnRequestUrl } from "./urls";
 import { checkCallTimeout } from "./validate";
 
 export const DOWNLOAD_CONCURRENCY = 4;
@@ -61,6 +63,9 @@ function contentTypeMatches(actual: string, expected: string | RegExp): boolean 
 export async function download(ctx: CallContext, input: string | string[], options: DownloadOptions = {}): Promise<DownloadedFile | DownloadedFile[]> {
   const many = Array.isArray(input);
   const urls = (many ? input : [input]).map(checkUrl);
+  // Where each URL is fetched from: fal CDN URLs follow the CDN override (read once per call, so a
+  // bad FAL_CDN_URL fails before any file is touched). Results keep the caller's URL.
+  const fetchUrls = urls.map((url) => cdnRequestUrl(url, ctx.config.baseUrls));
   const { maxBytes, expectContentType, signal } = options;
   if (maxBytes !== undefined && (typeof maxBytes !== "number" || !(maxBytes >= 0))) {
     throw new TypeError(`fal-native: storage.download maxBytes must be a non-negative number, got ${JSON.stringify(maxBytes)}`);
@@ -81,17 +86,18 @@ export async function download(ctx: CallContext, input: string | string[], optio
 
   const one = async (url: string, index: number): Promise<DownloadedFile> => {
     const to = paths?.[index];
+    const from = fetchUrls[index];
     const spec = requestSpec({
       method: "GET",
-      url,
-      // Media URLs are public: never send the fal key to them.
+      url: from,
+      // Media URLs are public: never send the fal key to them (nor to a CDN override).
       headers: { Accept: "*/*" },
       ...(to ? { downloadTo: to } : {}),
       progress: options.onProgress !== undefined || maxBytes !== undefined,
       retry: mergeRetry(CLIENT_RETRY, ctx.config.retry),
     });
     const tooBig = (size: number) => new Error(`fal-native: download of ${url} exceeds maxBytes (${size} > ${maxBytes} bytes)`);
-    const call = { api: "fal.storage.download", method: "GET", url };
+    const call = { api: "fal.storage.download", method: "GET", url: from };
     const record = await deadline.request(ctx.engine, spec, call, signal, (p) => {
       if (maxBytes !== undefined && (p.receiveTotal > maxBytes || p.received > maxBytes)) {
         throw tooBig(Math.max(p.receiveTotal, p.received)); // cancels the transfer
@@ -122,7 +128,7 @@ export async function download(ctx: CallContext, input: string | string[], optio
     return { url, bytes, contentType, size: bytes.length };
   };
 
-  const deadline = new Deadline(timeout, { api: "fal.storage.download", method: "GET", url: urls[0] ?? "" });
+  const deadline = new Deadline(timeout, { api: "fal.storage.download", method: "GET", url: fetchUrls[0] ?? "" });
   const results = await Promise.all(urls.map((url, i) => limit(() => one(url, i))));
   return many ? results : results[0];
 }

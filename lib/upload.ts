@@ -1,6 +1,7 @@
 // fal.storage.upload: the official fal-cdn-v3 flow (initiate through the authenticated request
 // path, then PUT to the signed URL without credentials or middleware), multipart above 90 MiB
-// with parts in parallel, each retried natively, and progress across the whole upload.
+// with parts in parallel, each retried natively, and progress across the whole upload. Requests to
+// a fal CDN host follow the CDN override; the file_url returned is fal's, unchanged.
 import type { UploadInput, UploadOptions } from "../types/storage";
 import type { RetryOptions } from "../types/retry";
 import { abortReason } from "./abort";
@@ -13,7 +14,7 @@ import { requestSpec, type RequestParts } from "./native/spec";
 import { CLIENT_RETRY, mergeRetry } from "./retry";
 import { performCall, type CallContext } from "./transport";
 import { openUploadSource, type PartBody, type UploadSource } from "./upload-source";
-import { resolveBaseUrls } from "./urls";
+import { cdnRequestUrl, resolveBaseUrls } from "./urls";
 import { checkCallTimeout } from "./validate";
 
 export const MULTIPART_THRESHOLD = 90 * 1024 * 1024;
@@ -75,7 +76,11 @@ async function initiate(ctx: CallContext, source: UploadSource, multipart: boole
   return result;
 }
 
-/** A request to the signed upload URL: no Authorization, no middleware; retried natively. */
+/**
+ * A request to the signed upload URL: no Authorization, no middleware; retried natively. Every
+ * request to storage passes here, so the CDN override (cdnRequestUrl) applies to the single PUT,
+ * each part and the complete alike, and none of them can carry the key to wherever it points.
+ */
 async function sendToStorage(
   ctx: CallContext,
   parts: Omit<RequestParts, "retry" | "progress">,
@@ -84,7 +89,8 @@ async function sendToStorage(
   deadline: Deadline,
   signal: AbortSignal | undefined,
 ): Promise<unknown> {
-  const spec = requestSpec({ ...parts, retry: mergeRetry(UPLOAD_PART_RETRY, ctx.config.retry), progress: progress.wanted });
+  const url = cdnRequestUrl(parts.url, ctx.config.baseUrls);
+  const spec = requestSpec({ ...parts, url, retry: mergeRetry(UPLOAD_PART_RETRY, ctx.config.retry), progress: progress.wanted });
   const call = { api: "fal.storage.upload", method: spec.method, url: spec.url };
   const record = await deadline.request(ctx.engine, spec, call, signal, (p) => progress.update(key, p.sent));
   return settleRecord(record, call, { kind: "json" });

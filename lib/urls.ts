@@ -1,4 +1,5 @@
-// Where requests go: the four base URLs (config > env > fal defaults) and the URL builders.
+// Where requests go: the four base URLs (config > env > fal defaults), the URL builders, and the
+// one rule that sends the client's CDN requests to a CDN override (cdnRequestUrl).
 import type { BaseUrls } from "../types/config";
 import { ensureEndpointIdFormat, appPrefix } from "./endpoint";
 
@@ -88,11 +89,60 @@ export function resolveBaseUrls(fromConfig: Partial<ResolvedBaseUrls>): Resolved
 }
 
 /**
+ * Whether `hostname` (as a WHATWG URL gives it: lower case) is fal's media CDN: `fal.media` or
+ * any subdomain of it (v3.fal.media, v3b.fal.media, ...), anchored at a label boundary so that
+ * "evilfal.media" is not. A fully qualified name with its trailing dot is the same host.
+ */
+export function isFalCdnHost(hostname: string): boolean {
+  return /(^|\.)fal\.media\.?$/.test(hostname);
+}
+
+/**
+ * THE CDN RULE, the only place it is decided. Every request the client itself makes to fal's CDN
+ * (the storage upload PUTs, multipart parts and complete, and storage.download /
+ * downloadResultMedia GETs) goes through here:
+ *
+ * - When a CDN base is set (`config.baseUrls.cdn`, else `FAL_CDN_URL` read now, at each call) and
+ *   the URL is http(s) on a fal CDN host (isFalCdnHost), the request goes to
+ *   `<cdn base><path>[?query]`: the original origin (scheme, host, port, userinfo) is replaced by
+ *   the base, whose path prefix comes first; the path and query are kept as they are.
+ * - Without a set base nothing is rewritten. The default `https://v3.fal.media` is where fal's
+ *   URLs already point, so a v3b.fal.media URL keeps going to v3b.fal.media.
+ * - Other hosts are never rewritten (a file URL on your own server, an emulator URL).
+ *
+ * Only the request is redirected. URLs handed back to the caller (an upload's `file_url`, URLs in
+ * results, `DownloadedFile.url`) stay as fal sent them: they are what fal's servers fetch when
+ * such a URL is passed back as an input, and a local mirror's address would mean nothing there.
+ *
+ * Key safety: these requests carry no credentials whether rewritten or not (public media and
+ * presigned upload URLs; they bypass the authenticated path and middleware), so a CDN base that
+ * is not a fal host never sees the key. Callers must keep it that way.
+ *
+ * Throws the TypeError of normalizeBaseUrl (naming FAL_CDN_URL) for a malformed env value;
+ * config values were checked when the client was made.
+ */
+export function cdnRequestUrl(url: string, fromConfig: Partial<ResolvedBaseUrls>): string {
+  const base = fromConfig.cdn ?? fromEnv("cdn");
+  if (base === undefined) return url;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url; // not a URL: left to the caller's own check, which names the bad value
+  }
+  if ((parsed.protocol !== "http:" && parsed.protocol !== "https:") || !isFalCdnHost(parsed.hostname)) return url;
+  return `${base}${parsed.pathname}${parsed.search}`;
+}
+
+/**
  * Absolute endpoint URLs are used as they are for fal hosts (as officially) and under our base-URL
  * overrides. Returns the URL as parsed: its serialization, not the caller's text, is what gets
  * requested, so the host checked here is the host connected to.
  */
 function directUrl(id: string, bases: ResolvedBaseUrls): URL | undefined {
+  // An absolute URL has a scheme ending in ":"; an endpoint id ("fal-ai/flux/dev") never does.
+  // Checked first because a failed parse throws, which costs more than the rest of a subscribe's setup.
+  if (!id.includes(":")) return undefined;
   let url: URL;
   try {
     url = new URL(id);
@@ -102,8 +152,10 @@ function directUrl(id: string, bases: ResolvedBaseUrls): URL | undefined {
   if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
   // Anchored at a label boundary: "evilfal.ai" must not receive the key.
   if (/(^|\.)fal\.(ai|run)$/.test(url.hostname)) return url;
+  // The CDN override is not a place fal's API lives: an endpoint URL under it is not direct, or a
+  // CDN mirror (which never receives the key, see cdnRequestUrl) would get it this way.
   const under = SERVICES.some((s) => {
-    if (bases[s] === DEFAULT_BASE_URLS[s]) return false;
+    if (s === "cdn" || bases[s] === DEFAULT_BASE_URLS[s]) return false;
     const base = new URL(bases[s]);
     return url.origin === base.origin && url.pathname.startsWith(`${base.pathname.replace(/\/$/, "")}/`);
   });
