@@ -8,6 +8,8 @@ const {
   cancelUrl,
   queueRequestsPrefix,
   DEFAULT_BASE_URLS,
+  cdnRequestUrl,
+  isFalCdnHost,
 } = require("../../dist/lib/urls");
 
 const ENV = ["FAL_RUN_URL", "FAL_QUEUE_URL", "FAL_REST_URL", "FAL_CDN_URL"];
@@ -155,5 +157,93 @@ describe("absolute endpoint URLs", () => {
   test("a host that merely ends in fal.run or fal.ai is not a fal host", () => {
     expect(buildUrl("https://evilfal.run/app", bases)).not.toMatch(/^https:\/\/evilfal\.run/);
     expect(buildUrl("https://notfal.ai/app", bases)).not.toMatch(/^https:\/\/notfal\.ai/);
+  });
+});
+
+describe("the CDN rule (cdnRequestUrl)", () => {
+  const none = {};
+  const config = (cdn) => validateConfigBaseUrls({ cdn });
+
+  test("no override: every URL is requested as it is, even other fal CDN hosts", () => {
+    for (const url of ["https://v3.fal.media/files/a/b.png", "https://v3b.fal.media/files/x.png?sig=1", "https://example.com/x.png"]) {
+      expect(cdnRequestUrl(url, none)).toBe(url);
+    }
+  });
+
+  test("FAL_CDN_URL is read per call: path and query kept, origin replaced", () => {
+    const url = "https://v3.fal.media/files/rabbit/a%20b.png?x=1&y=2";
+    expect(cdnRequestUrl(url, none)).toBe(url);
+    process.env.FAL_CDN_URL = "http://127.0.0.1:8787";
+    expect(cdnRequestUrl(url, none)).toBe("http://127.0.0.1:8787/files/rabbit/a%20b.png?x=1&y=2");
+    process.env.FAL_CDN_URL = "http://127.0.0.1:9999/";
+    expect(cdnRequestUrl(url, none)).toBe("http://127.0.0.1:9999/files/rabbit/a%20b.png?x=1&y=2");
+    delete process.env.FAL_CDN_URL;
+    expect(cdnRequestUrl(url, none)).toBe(url);
+  });
+
+  test("a path prefix in the base comes before the original path", () => {
+    expect(cdnRequestUrl("https://v3.fal.media/files/x.png", config("http://127.0.0.1:8787/cdn/"))).toBe(
+      "http://127.0.0.1:8787/cdn/files/x.png",
+    );
+    expect(cdnRequestUrl("https://v3b.fal.media/", config("https://mirror.example/a/b"))).toBe("https://mirror.example/a/b/");
+  });
+
+  test("config wins over FAL_CDN_URL", () => {
+    process.env.FAL_CDN_URL = "http://env.local/cdn";
+    expect(cdnRequestUrl("https://v3.fal.media/files/x", config("http://config.local:81/c"))).toBe("http://config.local:81/c/files/x");
+    expect(cdnRequestUrl("https://v3.fal.media/files/x", none)).toBe("http://env.local/cdn/files/x");
+  });
+
+  test("every fal.media host is a CDN host: subdomains, the apex, any port, http, userinfo, a trailing dot", () => {
+    const c = config("http://m.local");
+    expect(cdnRequestUrl("https://v3b.fal.media/files/b/x?signature=s", c)).toBe("http://m.local/files/b/x?signature=s");
+    expect(cdnRequestUrl("https://fal.media/files/x", c)).toBe("http://m.local/files/x");
+    expect(cdnRequestUrl("https://V3.FAL.MEDIA/files/x", c)).toBe("http://m.local/files/x");
+    expect(cdnRequestUrl("http://storage.v3.fal.media:8443/p", c)).toBe("http://m.local/p");
+    expect(cdnRequestUrl("https://u:p@v3.fal.media/p#frag", c)).toBe("http://m.local/p");
+    expect(cdnRequestUrl("https://v3.fal.media./p", c)).toBe("http://m.local/p");
+    expect(isFalCdnHost("v3.fal.media")).toBe(true);
+    expect(isFalCdnHost("fal.media")).toBe(true);
+  });
+
+  test("other hosts are never rewritten, including look-alikes and fal's API hosts", () => {
+    const c = config("http://m.local");
+    for (const url of [
+      "https://evilfal.media/files/x",
+      "https://fal.media.evil.com/files/x",
+      "https://evil.com/?u=https://v3.fal.media/x",
+      "https://fal.run/fal-ai/x",
+      "https://rest.fal.ai/storage/upload/initiate",
+      "http://127.0.0.1:8787/cdn/files/x",
+      "https://v3.fal.media@evil.com/files/x",
+    ]) {
+      expect(cdnRequestUrl(url, c)).toBe(url);
+    }
+    expect(isFalCdnHost("evilfal.media")).toBe(false);
+    expect(isFalCdnHost("fal.media.evil.com")).toBe(false);
+    // Not http(s), or not a URL: left for the caller's own check.
+    expect(cdnRequestUrl("ftp://v3.fal.media/x", c)).toBe("ftp://v3.fal.media/x");
+    expect(cdnRequestUrl("not a url", c)).toBe("not a url");
+  });
+
+  test("a malformed value is rejected with an error naming the variable or the option", () => {
+    process.env.FAL_CDN_URL = "v3.fal.media";
+    expect(() => cdnRequestUrl("https://v3.fal.media/files/x", none)).toThrow(/FAL_CDN_URL must be an http\(s\) URL/);
+    process.env.FAL_CDN_URL = "https://cdn.local/?token=1";
+    expect(() => cdnRequestUrl("https://v3.fal.media/files/x", none)).toThrow(/FAL_CDN_URL .*query strings/);
+    process.env.FAL_CDN_URL = "https://user:pw@cdn.local";
+    expect(() => cdnRequestUrl("https://v3.fal.media/files/x", none)).toThrow(/FAL_CDN_URL .*credentials/);
+    // A valid config value wins, so the bad env value is not consulted.
+    expect(cdnRequestUrl("https://v3.fal.media/x", config("http://ok.local"))).toBe("http://ok.local/x");
+    expect(() => validateConfigBaseUrls({ cdn: "ftp://cdn.local" })).toThrow(/config\.baseUrls\.cdn must be an http\(s\) URL .*unsupported scheme/);
+    expect(() => validateConfigBaseUrls({ cdn: "" })).toThrow(/config\.baseUrls\.cdn/);
+  });
+
+  test("an endpoint URL under the CDN override is not a fal host (it would be sent the key)", () => {
+    const b = resolveBaseUrls(validateConfigBaseUrls({ cdn: "http://127.0.0.1:8787/cdn" }));
+    expect(buildUrl("http://127.0.0.1:8787/cdn/fal-ai/x", b)).not.toMatch(/^http:\/\/127\.0\.0\.1:8787\/cdn/);
+    // The other overrides still are.
+    const q = resolveBaseUrls(validateConfigBaseUrls({ queue: "http://127.0.0.1:8787/queue" }));
+    expect(buildUrl("http://127.0.0.1:8787/queue/fal-ai/x", q, { service: "queue" })).toBe("http://127.0.0.1:8787/queue/fal-ai/x/");
   });
 });
