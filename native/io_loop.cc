@@ -18,6 +18,7 @@ std::shared_ptr<IoLoop> IoLoop::Start(ClientOptions options, Sink sink) {
 }
 
 IoLoop::IoLoop(ClientOptions options, Sink sink) : options_(std::move(options)), sink_(std::move(sink)) {
+  transferSettings_.handles = &easyHandles_;
   multi_ = curl_multi_init();
   curl_multi_setopt(multi_, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
   // Gated transfers need at most maxConnectionsPerHost connections per host (specs.h); keep that

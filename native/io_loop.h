@@ -22,6 +22,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "easy_handle_pool.h"
 #include "job.h"
 #include "records.h"
 #include "specs.h"
@@ -124,6 +125,8 @@ class IoLoop {
   std::mutex commandsMutex_;
   std::vector<Command> commands_;
 
+  // Declared before jobs_, so destroyed after them: their transfers give their handles back.
+  EasyHandlePool easyHandles_;
   // Declared before jobs_: a job's transfers leave their gates when it is destroyed.
   std::unordered_map<std::string, HostGate> gates_;
   uint64_t tickets_ = 0;

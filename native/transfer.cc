@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <random>
+#include <string_view>
 
 #include "errno_name.h"
 #include "json.h"
@@ -21,27 +22,35 @@ std::string Lower(std::string text) {
   return text;
 }
 
-std::string Trim(const std::string& text) {
+std::string_view Trim(std::string_view text) {
   size_t begin = text.find_first_not_of(" \t\r\n");
-  if (begin == std::string::npos) return "";
+  if (begin == std::string_view::npos) return {};
   size_t end = text.find_last_not_of(" \t\r\n");
   return text.substr(begin, end - begin + 1);
 }
 
-// The value of the last header `name` (lower-case) in a raw block, "" when absent.
-std::string HeaderValue(const std::string& block, const std::string& name) {
-  std::string value;
+bool EqualsIgnoringCase(std::string_view text, std::string_view lower) {
+  return text.size() == lower.size() && std::equal(text.begin(), text.end(), lower.begin(), [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) == b;
+         });
+}
+
+// The value of the last header `name` (lower-case) in a raw block, "" when absent. Runs for a few
+// names on every response: views only, no copies until the value is found.
+std::string HeaderValue(std::string_view block, std::string_view name) {
+  std::string_view value;
   size_t pos = 0;
   while (pos < block.size()) {
     size_t end = block.find("\r\n", pos);
-    if (end == std::string::npos) end = block.size();
-    size_t colon = block.find(':', pos);
-    if (colon != std::string::npos && colon < end && Lower(block.substr(pos, colon - pos)) == name) {
-      value = Trim(block.substr(colon + 1, end - colon - 1));
+    if (end == std::string_view::npos) end = block.size();
+    std::string_view line = block.substr(pos, end - pos);
+    size_t colon = line.find(':');
+    if (colon != std::string_view::npos && EqualsIgnoringCase(line.substr(0, colon), name)) {
+      value = Trim(line.substr(colon + 1));
     }
     pos = end + 2;
   }
-  return value;
+  return std::string(value);
 }
 
 // What shares connections: the origin ("http://host:port", lower-case) and the proxy in front.
@@ -73,9 +82,10 @@ bool IsTextContentType(const std::string& contentType) {
 
 Transfer::Transfer(Call* owner, const RequestSpec& spec, const TransferSettings& settings, ProgressFn progress)
     : owner_(owner), url_(spec.url), method_(spec.method), requestBody_(spec.body),
-      downloadPath_(spec.downloadTo), progress_(std::move(progress)), awaitsModel_(spec.awaitsModel) {
+      handles_(settings.handles), downloadPath_(spec.downloadTo), progress_(std::move(progress)),
+      awaitsModel_(spec.awaitsModel) {
   if (!awaitsModel_) hostKey_ = HostKey(spec.url, spec.proxy);
-  easy_ = curl_easy_init();
+  easy_ = handles_ ? handles_->Take() : curl_easy_init();
   if (!easy_) return;  // IoLoop::AddTransfer reports it
   curl_easy_setopt(easy_, CURLOPT_PRIVATE, this);
   // Removing a handle whose name is still being resolved must not wait for the resolver thread
@@ -247,7 +257,12 @@ bool Transfer::StartDownloadFile() {
 }
 
 Transfer::~Transfer() {
-  if (easy_) curl_easy_cleanup(easy_);
+  // Its Call took it out of the multi handle first (Call::DropTransfer).
+  if (easy_ && handles_) {
+    handles_->Give(easy_);
+  } else if (easy_) {
+    curl_easy_cleanup(easy_);
+  }
   if (bodyFile_) std::fclose(bodyFile_);
   if (downloadFile_) std::fclose(downloadFile_);
   if (!downloadTempPath_.empty() && !downloadCommitted_) platform::RemoveFile(downloadTempPath_);
@@ -291,14 +306,14 @@ size_t Transfer::OnHeader(char* data, size_t size, size_t count, void* self) {
   size_t bytes = size * count;
   transfer->responseStarted_ = true;
   transfer->received_ += static_cast<int64_t>(bytes);
-  std::string line(data, bytes);
-  if (line.rfind("HTTP/", 0) == 0) {
+  std::string_view line = Trim(std::string_view(data, bytes));
+  if (line.substr(0, 5) == "HTTP/") {
     // A new response starts (redirect, 1xx): only the final one is reported.
-    transfer->statusLine_ = Trim(line);
+    transfer->statusLine_ = std::string(line);
     transfer->headerBlock_.clear();
-  } else if (!Trim(line).empty()) {
+  } else if (!line.empty()) {
     if (!transfer->headerBlock_.empty()) transfer->headerBlock_ += "\r\n";
-    transfer->headerBlock_ += Trim(line);
+    transfer->headerBlock_ += line;
   }
   return bytes;
 }

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "easy_handle_pool.h"
 #include "records.h"
 #include "specs.h"
 #include "trust_store.h"
@@ -21,6 +22,7 @@ class Call;
 
 struct TransferSettings {
   const TrustStore* trust = nullptr;  // the client's CA certificates; null: the TLS library's default
+  EasyHandlePool* handles = nullptr;  // the I/O thread's idle handles; null: each transfer makes its own
 };
 
 // Called on the I/O thread with (sent, sendTotal, received, receiveTotal), throttled.
@@ -89,6 +91,7 @@ class Transfer {
   std::string method_;
   const std::string& requestBody_;  // the spec's, borrowed
   CURL* easy_ = nullptr;
+  EasyHandlePool* handles_;  // where easy_ goes back to (TransferSettings::handles)
   std::shared_ptr<void> headerList_;  // the spec's curl_slist, shared (RequestSpec::headerList)
   std::string statusLine_;
   std::string headerBlock_;

@@ -21,6 +21,9 @@ const CURLE_PEER_FAILED_VERIFICATION = 60;
 
 // A client talks to a handful of origins; past this many distinct ones the cache starts over.
 const MAX_CACHED_ORIGINS = 256;
+// "https://host:port" of a serialized http(s) URL (lower-case scheme, nothing but the authority
+// after it); anything else misses the cache and is parsed.
+const ORIGIN_PREFIX = /^https?:\/\/[^/?#\\]*(?=[/?#]|$)/;
 
 export class ClientNetwork {
   private trustStore: TrustStore | undefined;
@@ -48,19 +51,21 @@ export class ClientNetwork {
 
   /** The proxy for a request to `url`, "" for a direct connection. */
   proxyFor(url: string): string {
-    let origin: string;
+    // Cached by the URL's text up to its path: the specs hand over serialized URLs, whose prefix
+    // names scheme, userinfo, host and port exactly, so a hit needs no URL parse.
+    const prefix = ORIGIN_PREFIX.exec(url)?.[0];
+    let proxy = prefix === undefined ? undefined : this.proxyByOrigin.get(prefix);
+    if (proxy !== undefined) return proxy;
     let parsed: URL;
     try {
       parsed = new URL(url);
-      origin = parsed.origin;
     } catch {
       return ""; // not a URL: the native side refuses it with its own error
     }
-    let proxy = this.proxyByOrigin.get(origin);
-    if (proxy === undefined) {
-      proxy = proxyFor(this.proxySettings(), parsed);
+    proxy = proxyFor(this.proxySettings(), parsed);
+    if (prefix !== undefined) {
       if (this.proxyByOrigin.size >= MAX_CACHED_ORIGINS) this.proxyByOrigin.clear();
-      this.proxyByOrigin.set(origin, proxy);
+      this.proxyByOrigin.set(prefix, proxy);
     }
     return proxy;
   }
