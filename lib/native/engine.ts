@@ -57,6 +57,11 @@ export function nativeClientOptions(network: ClientNetwork): NativeClientOptions
 
 const FINAL_TYPES = new Set(["response", "error", "timeout", "streamEnd"]);
 
+// How long records are handed to their jobs in one event-loop turn, and how many between looks at
+// the clock (a look costs about as much as handing over a small record).
+const DISPATCH_SLICE_MS = 2;
+const CLOCK_CHECK_EVERY = 8;
+
 type Job = {
   onRecord(record: NativeRecord): void;
 };
@@ -71,6 +76,9 @@ const closeOnCollect = new FinalizationRegistry<NativeClient>((native) => native
 export class Engine {
   private native: NativeClient | undefined;
   private readonly jobs = new Map<number, Job>();
+  /** Records received and not yet handed to their jobs (deliverSlice), from backlogStart on. */
+  private backlog: NativeRecord[] = [];
+  private backlogStart = 0;
 
   constructor(readonly network: ClientNetwork = new ClientNetwork()) {}
 
@@ -203,9 +211,37 @@ export class Engine {
   }
 
   private dispatch(records: NativeRecord[]): void {
-    for (const record of records) {
+    if (this.backlog.length > 0) {
+      // Still working through earlier batches: these come after them.
+      for (const record of records) this.backlog.push(record);
+      return;
+    }
+    this.backlog = records;
+    this.backlogStart = 0;
+    this.deliverSlice();
+  }
+
+  /**
+   * Hands records to their jobs for at most DISPATCH_SLICE_MS, then leaves the rest for the next
+   * turn of the event loop. A stream that arrives faster than its handlers run (the I/O thread may
+   * hold up to its high-water mark) or thousands of jobs finishing together would otherwise run in
+   * one turn, and every timer and socket of the process would wait for it.
+   */
+  private deliverSlice(): void {
+    const records = this.backlog;
+    const until = performance.now() + DISPATCH_SLICE_MS;
+    let next = this.backlogStart;
+    while (next < records.length) {
+      const record = records[next++];
       // Records of cancelled jobs may still be in the batch; they have no job any more.
       this.jobs.get(record.id)?.onRecord(record);
+      if (next % CLOCK_CHECK_EVERY === 0 && performance.now() >= until) break;
     }
+    if (next >= records.length) {
+      this.backlog = [];
+      return;
+    }
+    this.backlogStart = next;
+    setImmediate(() => this.deliverSlice());
   }
 }
