@@ -191,7 +191,7 @@ process.exit(0);
 
 // The Electron packaging instructions must unpack the binaries an installed package really has:
 // every .node in the installed tarball is matched by the example's asarUnpack patterns, and the
-// README's electron-builder snippet names the same patterns.
+// electron-builder snippet of docs/electron.md names the same patterns.
 test("the documented Electron asarUnpack patterns match every binary of the installed package", () => {
   const { minimatch } = require("minimatch");
   const installed = path.join(project, "node_modules", "fal-native");
@@ -207,8 +207,8 @@ test("the documented Electron asarUnpack patterns match every binary of the inst
   for (const binary of binaries) {
     expect({ binary, unpacked: patterns.some((pattern) => minimatch(binary, pattern, { dot: true })) }).toEqual({ binary, unpacked: true });
   }
-  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-  const snippet = /"asarUnpack": (\[[^\]]*\])/.exec(readme);
+  const guide = fs.readFileSync(path.join(ROOT, "docs", "electron.md"), "utf8");
+  const snippet = /"asarUnpack": (\[[^\]]*\])/.exec(guide);
   expect(snippet).not.toBeNull();
   expect(JSON.parse(snippet[1])).toEqual(patterns);
 });

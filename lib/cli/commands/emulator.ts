@@ -12,7 +12,8 @@ export const emulatorCommand: Command = {
   usage: ["emulator [--port N] [--host H] [--key K] [--queue-ms N] [--step-ms N] [--steps N] [--runners N]"],
   description:
     "Serves fal's run, queue, storage and CDN routes on loopback. Point other commands at it with\n" +
-    "--emulator <url>, or eval the printed export lines. Logs each request on stderr unless --quiet.",
+    "--emulator <url>, or export the printed FAL_*_URL lines in another shell. Logs each request on\n" +
+    "stderr unless --quiet.",
   optionGroups: [
     {
       title: "Emulator",
@@ -29,7 +30,10 @@ export const emulatorCommand: Command = {
   ],
   positionals: { min: 0, max: 0, names: [] },
   ownsSignals: true,
-  examples: ["eval \"$(fal-native emulator --port 8787 --quiet | tail -n +2)\" &", "fal-native emulator --port 0 --steps 3 --step-ms 50"],
+  examples: [
+    "fal-native emulator --port 8787 --quiet &  # then: fal-native run fal-ai/flux/dev -i prompt=x --emulator http://127.0.0.1:8787",
+    "fal-native emulator --port 0 --steps 3 --step-ms 50",
+  ],
   async run(ctx) {
     const { values } = ctx.args;
     const port = numberOption(values, "port", "a port number");
