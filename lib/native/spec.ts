@@ -73,10 +73,38 @@ export type RequestParts = {
   awaitsModel?: boolean;
 };
 
+type Headers = Record<string, string | string[] | undefined>;
+type HeaderEntries = [name: string, value: string | undefined][];
+
 /** Header lines with the User-Agent added when the caller did not set one. */
-export function headerLines(headers: Record<string, string | string[] | undefined>): string[] {
+export function headerLines(headers: Headers): string[] {
+  const cached = recentHeaderLines.find((entry) => sameHeaders(entry.headers, headers));
+  if (cached) return cached.lines;
   const hasUserAgent = Object.keys(headers).some((name) => name.toLowerCase() === "user-agent" && headers[name] !== undefined);
-  return toHeaderLines(hasUserAgent ? headers : { ...headers, ...userAgentHeader() });
+  const lines = Object.freeze(toHeaderLines(hasUserAgent ? headers : { ...headers, ...userAgentHeader() })) as string[];
+  const entries = Object.entries(headers);
+  // Array values are joined into their line: such sets are rare and simply not kept.
+  if (entries.every(([, value]) => typeof value !== "object")) {
+    recentHeaderLines.unshift({ headers: entries as HeaderEntries, lines });
+    recentHeaderLines.length = Math.min(recentHeaderLines.length, RECENT_HEADER_SETS);
+  }
+  return lines;
+}
+
+// A client sends the same few header sets over and over (a subscribe's submit headers and its
+// shared ones, per key): their checked lines are kept, so a call compares a few strings instead of
+// validating and joining every header again. Frozen: the native side only reads them.
+const RECENT_HEADER_SETS = 4;
+const recentHeaderLines: { headers: HeaderEntries; lines: string[] }[] = [];
+
+/** Same names with the same values in the same order (the order of the lines). */
+function sameHeaders(entries: HeaderEntries, headers: Headers): boolean {
+  let i = 0;
+  for (const name of Object.keys(headers)) {
+    const entry = entries[i++];
+    if (entry === undefined || entry[0] !== name || entry[1] !== headers[name]) return false;
+  }
+  return i === entries.length;
 }
 
 /** One native request spec. Throws a TypeError for a bad method, URL or header. */
