@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "platform.h"
 #include "specs.h"
 
 namespace falnative {
@@ -80,6 +81,8 @@ void IoLoop::Emit(Record&& record) {
 }
 
 void IoLoop::Run() {
+  // Shown by top -H, perf and /proc/<pid>/task/*/comm; the benchmarks find the thread by it.
+  platform::NameThisThread(kThreadName);
   // Parsing a large bundle takes milliseconds: here, not on the JS thread that made the client.
   if (!options_.caPem.empty()) {
     trust_ = TrustStore::ForPem(options_.caPem, options_.caFile);

@@ -69,6 +69,7 @@ class IoLoop {
   const TransferSettings& transferSettings() const { return transferSettings_; }
 
   static constexpr uint64_t kInternalIdBit = uint64_t{1} << 63;
+  static constexpr const char* kThreadName = "fal-native-io";
 
  private:
   IoLoop(ClientOptions options, Sink sink);

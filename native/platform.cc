@@ -11,6 +11,7 @@
 #endif
 #include <windows.h>
 #else
+#include <pthread.h>
 #include <sys/types.h>  // off_t
 #endif
 
@@ -107,6 +108,16 @@ int ReplaceFile(const std::string& from, const std::string& to) { return std::re
 int RemoveFile(const std::string& path) { return std::remove(path.c_str()); }
 
 #endif
+
+void NameThisThread(const char* name) {
+#if defined(__APPLE__)
+  pthread_setname_np(name);
+#elif defined(__linux__)
+  pthread_setname_np(pthread_self(), name);
+#else
+  (void)name;  // Windows: SetThreadDescription needs Windows 10 1607; not worth a loader check
+#endif
+}
 
 }  // namespace platform
 }  // namespace falnative

@@ -21,6 +21,9 @@ int SeekFile(std::FILE* file, int64_t offset);
 int ReplaceFile(const std::string& from, const std::string& to);
 // std::remove. 0 on success.
 int RemoveFile(const std::string& path);
+// Names the calling thread where the OS lets it (Linux: at most 15 bytes, so top, perf and
+// /proc/<pid>/task/<tid>/comm show it; macOS: the debugger's name). Best effort: no error.
+void NameThisThread(const char* name);
 
 }  // namespace platform
 }  // namespace falnative

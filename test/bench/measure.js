@@ -12,6 +12,25 @@ function mainThreadCpuMs() {
   return Number(stat.split(" ")[0]) / 1e6;
 }
 
+/**
+ * CPU ms of this process's fal-native I/O threads (named "fal-native-io" by the addon), and how
+ * many there are: how busy the one thread per client is, apart from the JS thread and V8's.
+ */
+function ioThreadsCpuMs() {
+  let ms = 0;
+  let threads = 0;
+  for (const task of fs.readdirSync("/proc/self/task")) {
+    try {
+      if (fs.readFileSync(`/proc/self/task/${task}/comm`, "utf8").trim() !== "fal-native-io") continue;
+      ms += Number(fs.readFileSync(`/proc/self/task/${task}/schedstat`, "utf8").split(" ")[0]) / 1e6;
+      threads++;
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return { ms, threads };
+}
+
 /** CPU ms of another process: its main thread, and all its threads, from the kernel's schedstat. */
 function processCpuMs(pid) {
   const ms = (file) => Number(fs.readFileSync(file, "utf8").split(" ")[0]) / 1e6;
@@ -95,6 +114,7 @@ function startMeasurement() {
   histogram.enable();
   const wall0 = performance.now();
   const js0 = mainThreadCpuMs();
+  const io0 = ioThreadsCpuMs();
   const proc0 = process.cpuUsage();
   const emulatorCpu = startEmulatorCpu();
   // Peak resident memory and socket fds, sampled every 20 ms (as measuring.md describes).
@@ -110,6 +130,7 @@ function startMeasurement() {
       sockets.sample();
       const wallMs = performance.now() - wall0;
       const jsCpuMs = mainThreadCpuMs() - js0;
+      const io = ioThreadsCpuMs();
       const proc = process.cpuUsage(proc0);
       const emulator = emulatorCpu();
       histogram.disable();
@@ -118,6 +139,9 @@ function startMeasurement() {
         wallMs,
         jsCpuMs,
         processCpuMs: (proc.user + proc.system) / 1000,
+        // Only fal-native has such threads; a client made inside the window is counted from 0.
+        ioThreadCpuMs: io.threads ? io.ms - io0.ms : undefined,
+        ioThreadBusyPercent: io.threads ? (100 * (io.ms - io0.ms)) / wallMs : undefined,
         loopDelayP99Ms: histogram.percentile(99) / 1e6,
         loopDelayMaxMs: histogram.max / 1e6,
         peakRssMiB: peakRss / 2 ** 20,

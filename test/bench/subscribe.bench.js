@@ -58,6 +58,8 @@ const METRICS = [
   ["Event-loop delay p99 (ms)", "loopDelayP99Ms"],
   ["Wall time (ms)", "wallMs"],
   ["Process CPU, all threads (ms)", "processCpuMs"],
+  ["fal-native I/O thread CPU (ms)", "ioThreadCpuMs", 0],
+  ["fal-native I/O thread busy (% of wall)", "ioThreadBusyPercent", 0],
   ["Peak RSS (MiB)", "peakRssMiB"],
   ["Peak sockets (socket fds, sampled every 20 ms)", "peakSockets", 0],
   ["Connections accepted by the emulator", "connections", 0],
