@@ -1,5 +1,5 @@
 // Config: validation, defaults and credentials. Produces the resolved config every call reads.
-import type { Config, CredentialsResolver, ProxyUrlConfig } from "../types/config";
+import type { Config, CredentialsResolver, ProxyUrlConfig, RequiredConfig } from "../types/config";
 import type { RequestMiddleware, ProxyRuntimeGate } from "../types/middleware";
 import type { ResponseHandler } from "../types/response";
 import type { RetryOptions } from "../types/retry";
@@ -8,6 +8,7 @@ import type { NetworkOptions } from "./network/client-network";
 import { checkProxyOption } from "./network/proxy";
 import { checkCaOption } from "./network/trust-store";
 import { isBrowser } from "./runtime";
+import { clientConfigView } from "./stream/client-config";
 import { describeValue } from "./validate";
 import { validateConfigBaseUrls, type ResolvedBaseUrls } from "./urls";
 
@@ -30,6 +31,8 @@ export type ResolvedConfig = {
   suppressLocalCredentialsWarning: boolean;
   /** Default whole-call limit in ms of plain calls, uploads and downloads (0: none). */
   callTimeout: number;
+  /** The official-shaped view that streams expose as FalStream.config (never read by fal-native). */
+  publicConfig: RequiredConfig;
 };
 
 /** FAL_KEY, else FAL_KEY_ID:FAL_KEY_SECRET, else undefined. */
@@ -123,9 +126,10 @@ export function createConfig(config: Config = {}): ResolvedConfig {
     proxy !== undefined
       ? withMiddleware(requestMiddleware as RequestMiddleware, withProxy({ targetUrl: proxy.url, when: proxy.when }))
       : requestMiddleware;
+  // Like the official `{...defaults, ...config}`: an explicit `credentials: undefined` sends none.
+  const effectiveCredentials = "credentials" in config ? credentials : credentialsFromEnv;
   const resolved: ResolvedConfig = {
-    // Like the official `{...defaults, ...config}`: an explicit `credentials: undefined` sends none.
-    credentials: "credentials" in config ? credentials : credentialsFromEnv,
+    credentials: effectiveCredentials,
     requestMiddleware: middleware,
     hasUserMiddleware: typeof requestMiddleware === "function",
     proxy,
@@ -140,6 +144,7 @@ export function createConfig(config: Config = {}): ResolvedConfig {
       proxy: checkProxyOption(config.proxy),
       ...(config.maxConnectionsPerHost !== undefined ? { maxConnectionsPerHost: checkMaxConnections(config.maxConnectionsPerHost) } : {}),
     },
+    publicConfig: clientConfigView(config, { credentials: effectiveCredentials, requestMiddleware: middleware }),
   };
   if (isBrowser() && !resolved.suppressLocalCredentialsWarning) {
     // Mirrors the official warning; resolving here is only for the check.

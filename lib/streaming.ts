@@ -99,7 +99,7 @@ export function openStream<Input, Output>(
   options: StreamOptions<Input>,
   params: OpenParams,
 ): FalStream<Input, Output> {
-  const stream = new NativeFalStream<Input, Output>(endpointId, params.url, options);
+  const stream = new NativeFalStream<Input, Output>(endpointId, params.url, options, ctx.config.publicConfig);
   streamSpec(ctx, stream, params).then(
     (spec) => {
       if (stream.signal.aborted) return;
@@ -116,7 +116,9 @@ export function openStream<Input, Output>(
     },
     (error) => stream.fail(error),
   );
-  return stream;
+  // FalStream is the official class type (private members included, for assignability to it); a
+  // NativeFalStream has every public member and cannot have the official privates.
+  return stream as unknown as FalStream<Input, Output>;
 }
 
 export function createStreamingClient(ctx: CallContext, storage: StorageClient): StreamingClient {

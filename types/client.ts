@@ -1,6 +1,6 @@
 // The client interface, same members as @fal-ai/client's FalClient.
 import type { Config } from "./config";
-import type { EndpointType, InputType, OutputType, UploadableInput } from "./endpoint";
+import type { CallInput, EndpointType, InputType, OutputType } from "./endpoint";
 import type { CallTimeoutOption, Result, RunOptions } from "./common";
 import type { QueueClient, QueueSubscribeOptions } from "./queue";
 import type { RealtimeClient } from "./realtime";
@@ -15,12 +15,12 @@ export interface FalClient {
   /** One synchronous HTTP call to the run host. Prefer `subscribe` for long jobs. */
   run<Id extends EndpointType>(
     endpointId: Id,
-    options: RunOptions<UploadableInput<InputType<Id>>> & CallTimeoutOption,
+    options: RunOptions<CallInput<Id>> & CallTimeoutOption,
   ): Promise<Result<OutputType<Id>>>;
   /** Submit to the queue, wait for completion, fetch the result. */
   subscribe<Id extends EndpointType>(
     endpointId: Id,
-    options: RunOptions<UploadableInput<InputType<Id>>> & QueueSubscribeOptions,
+    options: RunOptions<CallInput<Id>> & QueueSubscribeOptions,
   ): Promise<Result<OutputType<Id>>>;
   stream: StreamingClient["stream"];
 }

@@ -80,3 +80,29 @@ export type Config = {
    */
   maxConnectionsPerHost?: number;
 };
+
+/** The options of @fal-ai/client's own Config: the ones RequiredConfig always has. */
+type OfficialConfigOption =
+  | "credentials"
+  | "suppressLocalCredentialsWarning"
+  | "proxyUrl"
+  | "requestMiddleware"
+  | "responseHandler"
+  | "fetch"
+  | "retry";
+
+/**
+ * The configuration a client runs with, as `FalStream.config` holds it (@fal-ai/client's
+ * RequiredConfig, with fal-native's options added): the Config given to createFalClient or
+ * fal.config with the official defaults filled in. `credentials` defaults to the FAL_KEY reader,
+ * `requestMiddleware` is the user's composed with the `proxyUrl` route (identity without either),
+ * `responseHandler` the default decoding, `fetch` the global fetch (unused by fal-native), `retry`
+ * the user's values over the default policy; fal-native's own options are as given. As in the
+ * official type, `proxyUrl` is typed as present but is undefined when none was configured, and
+ * `credentials` is undefined after an explicit `credentials: undefined`.
+ * Read-only in effect: changing it does not reconfigure the client.
+ */
+export type RequiredConfig = Required<Pick<Config, Exclude<OfficialConfigOption, "retry">>> &
+  Omit<Config, OfficialConfigOption> & {
+    retry: RetryOptions;
+  };

@@ -26,3 +26,11 @@ export type UploadableInput<T> = T extends Blob
   : T extends object
     ? { [K in keyof T]: UploadableInput<T[K]> }
     : T;
+
+/**
+ * fal-native: the `input` of `run`, `subscribe`, `queue.submit` and `stream` for endpoint `Id`.
+ * The endpoint's own input type is named beside its byte-accepting form (UploadableInput) even
+ * though the latter already accepts it: TypeScript cannot see that for a generic `Id`, and without
+ * the plain member fal-native's generic signatures would not relate to @fal-ai/client's.
+ */
+export type CallInput<Id extends string> = InputType<Id> | UploadableInput<InputType<Id>>;

@@ -1,5 +1,5 @@
 // Queue API types, same shapes as @fal-ai/client's queue.d.ts.
-import type { EndpointType, InputType, OutputType, UploadableInput } from "./endpoint";
+import type { CallInput, EndpointType, InputType, OutputType } from "./endpoint";
 import type { CallTimeoutOption, CompletedQueueStatus, InQueueQueueStatus, QueueStatus, Result, RunOptions } from "./common";
 import type { FalStream, StreamingConnectionMode } from "./streaming";
 
@@ -76,7 +76,7 @@ export interface QueueClient {
   /** POST the input to the queue; resolves with the raw IN_QUEUE status. */
   submit<Id extends EndpointType>(
     endpointId: Id,
-    options: SubmitOptions<UploadableInput<InputType<Id>>> & CallTimeoutOption,
+    options: SubmitOptions<CallInput<Id>> & CallTimeoutOption,
   ): Promise<InQueueQueueStatus>;
   /** One status poll. */
   status(endpointId: string, options: QueueStatusOptions & CallTimeoutOption): Promise<QueueStatus>;

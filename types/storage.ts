@@ -1,5 +1,12 @@
 // Storage types: the official upload/transformInput shapes, widened for Node inputs, plus downloads.
-import type { Readable } from "stream";
+//
+// No type here comes from @types/node, as in @fal-ai/client's declarations: TypeScript 6 and 7
+// default `types` to [], so a program only has Node's types when its tsconfig lists "node" (or a
+// file references them), and fal-native's main entry must compile in such a program as the official
+// client's does. Node's Buffer and Readable are therefore described without naming them: Buffer
+// through `globalThis` (NodeBuffer below), a Readable by the members the upload code uses. A
+// `/// <reference types="node" />` would instead pull Node's globals into every program importing
+// fal-native (browser-typed Electron renderers too) and fail wherever @types/node is not installed.
 
 export type ObjectExpiration = "never" | "immediate" | "1h" | "1d" | "7d" | "30d" | "1y" | number;
 
@@ -22,11 +29,29 @@ export interface StorageSettings {
 }
 
 /**
+ * Node's `Buffer` when the program has Node's types, `Uint8Array` (Buffer's base class) otherwise:
+ * read from the type of `globalThis`, which has a `Buffer` only when @types/node is loaded, so
+ * nothing here names Buffer itself.
+ */
+export type NodeBuffer = typeof globalThis extends { Buffer: { prototype: infer B } } ? B : Uint8Array;
+
+/**
+ * A Node Readable stream (`fs.createReadStream(...)`, `Readable.from(...)`), described by what
+ * storage.upload checks and uses (`read` and `pipe` functions, async iteration) so that it needs no
+ * @types/node. A web ReadableStream has neither `read` nor `pipe` and is not accepted, as at run time.
+ */
+export interface NodeReadableLike {
+  read(size?: number): unknown;
+  pipe(destination: any, options?: any): unknown;
+  [Symbol.asyncIterator](): AsyncIterator<unknown>;
+}
+
+/**
  * What `upload` accepts. The official client takes a Blob (or File); fal-native also takes bytes
  * (Buffer, Uint8Array, ArrayBuffer), a file path or `file:` URL (read natively in ranges) and a Node
  * Readable stream.
  */
-export type UploadInput = Blob | Uint8Array | ArrayBuffer | string | URL | Readable;
+export type UploadInput = Blob | Uint8Array | ArrayBuffer | string | URL | NodeReadableLike;
 
 export type UploadOptions = {
   /** Sent as the `X-Fal-Object-Lifecycle` header of the upload. */
@@ -74,8 +99,8 @@ export interface DownloadedFile {
   url: string;
   /** Where the file was written (downloads with `to`). */
   path?: string;
-  /** The body (downloads without `to`). */
-  bytes?: Buffer;
+  /** The body (downloads without `to`): a Buffer (typed as one when the program has Node's types). */
+  bytes?: NodeBuffer;
   contentType: string;
   size: number;
 }

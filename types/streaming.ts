@@ -1,6 +1,8 @@
-// Streaming types (the implementation is a later issue; the shapes are public already).
+// Streaming types, as in @fal-ai/client's streaming.d.ts.
+import type { FalStream as OfficialFalStream } from "@fal-ai/client";
 import type { TokenProvider } from "./auth";
-import type { EndpointType, InputType, OutputType, UploadableInput } from "./endpoint";
+import type { RequiredConfig } from "./config";
+import type { CallInput, EndpointType, InputType, OutputType } from "./endpoint";
 
 export type StreamingConnectionMode = "client" | "server";
 
@@ -21,8 +23,13 @@ export type StreamOptions<Input> = {
 
 export type FalStreamEventType = "data" | "error" | "done";
 
-/** The public surface of a streaming response (a class in @fal-ai/client, exported as a type). */
-export interface FalStream<Input, Output> {
+/**
+ * The members of a streaming response that fal-native implements (stream/stream-core.ts). The
+ * public type is FalStream below.
+ */
+export interface FalStreamSurface<Input, Output> {
+  /** The configuration of the client that opened the stream (see RequiredConfig). */
+  config: RequiredConfig;
   endpointId: string;
   url: string;
   options: StreamOptions<Input>;
@@ -35,9 +42,24 @@ export interface FalStream<Input, Output> {
   readonly requestId: string;
 }
 
+/**
+ * A streaming response (`fal.stream`, `queue.streamStatus`).
+ *
+ * It extends @fal-ai/client's FalStream class type, private members included, so that code typed
+ * against the official client (`const s: FalStream<I, O> = await fal.stream(...)`, a function
+ * taking the official FalClient) accepts fal-native's streams: a class with private members is
+ * nominal in TypeScript, and only a type derived from that class declaration is assignable to it.
+ * The private members cannot be used outside the class, so the type promises nothing a user can
+ * observe beyond FalStreamSurface, which fal-native's streams implement.
+ */
+export interface FalStream<Input, Output> extends OfficialFalStream<Input, Output>, FalStreamSurface<Input, Output> {
+  config: RequiredConfig;
+  options: StreamOptions<Input>;
+}
+
 export interface StreamingClient {
   stream<Id extends EndpointType>(
     endpointId: Id,
-    options: StreamOptions<UploadableInput<InputType<Id>>>,
+    options: StreamOptions<CallInput<Id>>,
   ): Promise<FalStream<InputType<Id>, OutputType<Id>>>;
 }

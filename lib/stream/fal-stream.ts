@@ -2,6 +2,7 @@
 // (SSE events, or raw chunks) on the I/O thread and hands over whole batches. What the engine
 // delivers counts against its high-water mark until it is acknowledged (see stream-core.ts), so a
 // slow `for await` loop pauses the transfer instead of growing a buffer.
+import type { RequiredConfig } from "../../types/config";
 import type { StreamOptions } from "../../types/streaming";
 import type { StreamHandle, StreamRecord, FinalRecord } from "../native/engine";
 import type { HttpResponse } from "../native/settle";
@@ -14,8 +15,9 @@ export class NativeFalStream<Input, Output> extends FalStreamCore<Input, Output>
   private head: HttpResponse | undefined;
   private handle: StreamHandle | undefined;
 
-  constructor(endpointId: string, url: string, options: StreamOptions<Input>) {
-    super(endpointId, url, options);
+  /** `config`: the opening client's, for FalStream.config. */
+  constructor(endpointId: string, url: string, options: StreamOptions<Input>, config: RequiredConfig) {
+    super(endpointId, url, options, undefined, config);
     if (options.signal) {
       const user = options.signal;
       if (user.aborted) this.abort(user.reason);

@@ -7,7 +7,9 @@
 // Back-pressure hook: delivered items count as unconsumed until this class calls acknowledge().
 // Items are acknowledged as soon as they are dispatched, except those waiting for an async
 // iterator (or for a first consumer): those are acknowledged when taken.
-import type { FalStream as FalStreamType, FalStreamEventType, StreamOptions } from "../../types/streaming";
+import type { RequiredConfig } from "../../types/config";
+import type { FalStreamSurface, FalStreamEventType, StreamOptions } from "../../types/streaming";
+import { clientConfigView } from "./client-config";
 
 type Listener = (event: any) => void;
 
@@ -17,10 +19,12 @@ type Queued<T> = { value: T; batch: Batch };
 
 type State = "open" | "done" | "error" | "aborted";
 
-export class FalStreamCore<Input, Output> implements FalStreamType<Input, Output> {
+export class FalStreamCore<Input, Output> implements FalStreamSurface<Input, Output> {
   readonly endpointId: string;
   readonly url: string;
   readonly options: StreamOptions<Input>;
+  /** The opening client's configuration, as the official FalStream exposes it. */
+  config: RequiredConfig;
 
   private readonly listeners = new Map<string, Listener[]>();
   private readonly controller: AbortController;
@@ -39,8 +43,18 @@ export class FalStreamCore<Input, Output> implements FalStreamType<Input, Output
   private claimed = false;
   private wakeIterators: (() => void) | undefined;
 
-  /** `controller` is aborted by abort(); the producer stops when its signal fires. */
-  constructor(endpointId: string, url: string, options: StreamOptions<Input>, controller = new AbortController()) {
+  /**
+   * `controller` is aborted by abort(); the producer stops when its signal fires. `config` defaults
+   * to a client configured with nothing and no credentials (a renderer's: main holds the key).
+   */
+  constructor(
+    endpointId: string,
+    url: string,
+    options: StreamOptions<Input>,
+    controller = new AbortController(),
+    config: RequiredConfig = clientConfigView({}, { credentials: undefined, requestMiddleware: undefined }),
+  ) {
+    this.config = config;
     this.endpointId = endpointId;
     this.url = url;
     this.options = options;

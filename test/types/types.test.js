@@ -12,12 +12,20 @@ const { runNode } = require("../helpers/run-node");
 
 const ROOT = path.resolve(__dirname, "../..");
 const TSC = require.resolve("typescript/bin/tsc", { paths: [ROOT] });
+// TypeScript 6 and 7 are devDependencies under npm aliases (package.json). 7 is the native (Go)
+// compiler; its bin/tsc is a Node launcher of the platform binary, so it runs like the others
+// (by path: its package "exports" hide bin/).
+const COMPILERS = [
+  { name: "TypeScript 5", tsc: TSC, major: 5 },
+  { name: "TypeScript 6", tsc: path.join(ROOT, "node_modules/typescript-6/bin/tsc"), major: 6 },
+  { name: "TypeScript 7", tsc: path.join(ROOT, "node_modules/typescript-7/bin/tsc"), major: 7 },
+];
 // One compile loads the 2 MB endpoint map: about 5 s alone on the 2-core CI machine, several times
 // that when other tests run beside it.
 const COMPILE_TIMEOUT_MS = 240_000;
 
-async function compile(tsconfig) {
-  const run = await runNode(TSC, ["--noEmit", "--pretty", "false", "-p", tsconfig], { timeoutMs: COMPILE_TIMEOUT_MS });
+async function compile(tsconfig, tsc = TSC) {
+  const run = await runNode(tsc, ["--noEmit", "--pretty", "false", "-p", tsconfig], { timeoutMs: COMPILE_TIMEOUT_MS });
   const output = `${run.stdout}${run.stderr}`.trim();
   return { ...run, output };
 }
@@ -135,6 +143,70 @@ describe("an application with fal-native installed in node_modules", () => {
         "fixtures/consumer/endpoints-subpath.ts",
       ]);
       expectCompiles(await compile(config), "consumer project (node10)");
+    },
+    COMPILE_TIMEOUT_MS + 10_000,
+  );
+});
+
+describe.each(COMPILERS)("$name", ({ tsc, major }) => {
+  // A strict application with fal-native (and @types/node) installed, under each `types` setting:
+  // unset (TypeScript 5 then loads every visible @types package, 6 and 7 none), [] (none), and
+  // ["node"]. fal-native's main entry must compile in all of them, as @fal-ai/client's does.
+  let project;
+
+  beforeAll(() => {
+    project = fs.mkdtempSync(path.join(os.tmpdir(), `fal-native-ts${major}-`));
+    fs.mkdirSync(path.join(project, "node_modules", "@types"), { recursive: true });
+    fs.symlinkSync(ROOT, path.join(project, "node_modules", "fal-native"), "dir");
+    // Only @types/node is visible, as in a typical application (not this repository's jest types).
+    fs.symlinkSync(path.join(ROOT, "node_modules/@types/node"), path.join(project, "node_modules/@types/node"), "dir");
+    // The fixtures compare with the official client's types.
+    fs.symlinkSync(path.join(ROOT, "node_modules/@fal-ai"), path.join(project, "node_modules/@fal-ai"), "dir");
+    fs.cpSync(path.join(__dirname, "fixtures"), path.join(project, "fixtures"), { recursive: true });
+    fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "consumer-app", private: true, type: "module" }));
+  });
+
+  afterAll(() => {
+    if (project) fs.rmSync(project, { recursive: true, force: true });
+  });
+
+  function writeConfig(name, compilerOptions, files) {
+    const config = {
+      compilerOptions: {
+        target: "ES2022",
+        // As test/types/tsconfig.base.json (the fixtures' relative imports have no extension).
+        module: "ES2022",
+        moduleResolution: "bundler",
+        lib: ["ES2022", "DOM", "DOM.Iterable"],
+        strict: true,
+        noEmit: true,
+        // fal-native's published .d.ts files are checked too (and the official ones they import).
+        skipLibCheck: false,
+        ...compilerOptions,
+      },
+      files,
+    };
+    const file = path.join(project, `tsconfig.${name}.json`);
+    fs.writeFileSync(file, JSON.stringify(config, null, 2));
+    return file;
+  }
+
+  const withoutNode = ["fixtures/assert.ts", "fixtures/without-node/main-entry.ts"];
+
+  test(
+    "the main entry compiles with `types` unset and with `types: []`",
+    async () => {
+      expectCompiles(await compile(writeConfig("types-unset", {}, withoutNode), tsc), "types unset");
+      expectCompiles(await compile(writeConfig("types-empty", { types: [] }, withoutNode), tsc), "types []");
+    },
+    2 * COMPILE_TIMEOUT_MS + 10_000,
+  );
+
+  test(
+    'with `types: ["node"]`: the fal-native fixtures (assignability to the official types, Node inputs)',
+    async () => {
+      const files = ["fixtures/assert.ts", ...filesIn("fixtures/fal-native").map((name) => `fixtures/fal-native/${name}`)];
+      expectCompiles(await compile(writeConfig("types-node", { types: ["node"] }, files), tsc), 'types ["node"]');
     },
     COMPILE_TIMEOUT_MS + 10_000,
   );
