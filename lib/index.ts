@@ -1,14 +1,14 @@
 // Public entry point: the same runtime exports as @fal-ai/client, plus fal-native additions.
 import type { Config } from "../types/config";
 import type { FalClient, SingletonFalClient } from "../types/client";
-import { createFalClient } from "./client";
+import { createFalClient } from "./api/client";
 
-export { createFalClient } from "./client";
-export { withMiddleware, withProxy } from "./middleware";
-export { ApiError, ValidationError } from "./errors";
-export { isRetryableError } from "./retry";
-export { parseEndpointId } from "./endpoint";
-export { isQueueStatus, isCompletedQueueStatus } from "./queue-status";
+export { createFalClient } from "./api/client";
+export { withMiddleware, withProxy } from "./core/middleware";
+export { ApiError, ValidationError } from "./core/errors";
+export { isRetryableError } from "./core/retry";
+export { parseEndpointId } from "./core/endpoint";
+export { isQueueStatus, isCompletedQueueStatus } from "./api/queue-status";
 
 // Types exported by @fal-ai/client.
 export type { TokenProvider } from "../types/auth";
@@ -37,7 +37,7 @@ export type {
 } from "../types/common";
 
 // fal-native additions.
-export { TransportError } from "./errors";
+export { TransportError } from "./core/errors";
 export type { Config, BaseUrls, CredentialsResolver } from "../types/config";
 export type { EndpointType, InputType, UploadableInput } from "../types/endpoint";
 export type { EndpointTypeMap } from "../types/endpoints";

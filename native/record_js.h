@@ -1,4 +1,4 @@
-// Converts a record into the plain JS object described by NativeRecord in lib/native.ts.
+// Converts a record into the plain JS object described by NativeRecord in lib/native/binding.ts.
 #pragma once
 
 #include <napi.h>

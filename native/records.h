@@ -38,7 +38,7 @@ struct Record {
   HttpResponse response;   // Response
   // Error: structured fields; JS composes the message from them (`message` is kept until it does).
   std::string code;        // Node-style code (ECONNREFUSED, ETIMEDOUT, ...)
-  std::string reason;      // NativeErrorReason in lib/native.ts: timeout, connect, stall, transport, ...
+  std::string reason;      // NativeErrorReason in lib/native/binding.ts: timeout, connect, stall, transport, ...
   std::string message;     // deprecated: composed natively for now
   std::string method;      // of the failing call
   std::string url;         // of the failing call

@@ -1,4 +1,4 @@
-// Reads the JS objects of lib/native.ts (NativeRequestSpec, NativeSubscribeSpec, ...) into plain
+// Reads the JS objects of lib/native/binding.ts (NativeRequestSpec, NativeSubscribeSpec, ...) into plain
 // C++ specs on the JS thread, with a TypeError naming the field when something is off.
 #pragma once
 

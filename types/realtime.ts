@@ -1,6 +1,6 @@
 // Realtime types (the implementation is a later issue; the shapes are public already).
 import type { TokenProvider } from "./auth";
-import type { ApiError } from "../lib/errors";
+import type { ApiError } from "../lib/core/errors";
 
 type WithRequestId = {
   request_id: string;

@@ -1,8 +1,8 @@
 // Errors across IPC. Electron's invoke keeps only the message of a thrown error (and prefixes it
 // with "Error invoking remote method ..."), so the main side never throws: it replies with the
 // error as plain data and the renderer rebuilds the same class, fields included.
-// Free of the native addon: lib/errors.ts holds only the error classes.
-import { ApiError, TransportError, ValidationError } from "../errors";
+// Free of the native addon: lib/core/errors.ts holds only the error classes.
+import { ApiError, TransportError, ValidationError } from "../core/errors";
 import type { SerializedError } from "./protocol";
 
 /** Error codes of fal-native/electron's own refusals (set on the rebuilt error's `code`). */

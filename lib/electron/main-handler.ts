@@ -3,7 +3,7 @@
 // (onQueueUpdate, onEnqueue, upload progress) go back as events on the sender's webContents.
 import type { FalClient } from "../../types/client";
 import type { Config } from "../../types/config";
-import { createFalClient } from "../client";
+import { createFalClient } from "../api/client";
 import { decodeInput, decodeUploadFile } from "./blob-codec";
 import { IPC_ERROR_CODES, serializeError } from "./error-codec";
 import { channelNames, type CallbackName, type CallEvent, type CallMethod, type CallReply, type CancelMessage } from "./protocol";

@@ -12,7 +12,7 @@ import { bridgeOverIpcRenderer, isIpcRendererLike, type FalBridge, type IpcRende
 
 export { createFalRendererClient, type FalRendererClientOptions } from "./renderer-client";
 export type { FalBridge, IpcRendererLike } from "./transport";
-export { ApiError, ValidationError, TransportError } from "../errors";
+export { ApiError, ValidationError, TransportError } from "../core/errors";
 export { IPC_ERROR_CODES } from "./error-codec";
 export { DEFAULT_CHANNEL } from "./protocol";
 

@@ -4,7 +4,7 @@
 // errors are rebuilt as the classes main threw (ApiError, ValidationError, TransportError...).
 // Free of the native addon and of Node-only modules (preloads may be sandboxed or bundled).
 import type { FalClient } from "../../types/client";
-import { abortReason, isAbortSignal } from "../abort";
+import { abortReason, isAbortSignal } from "../core/abort";
 import { encodeInput, encodeUploadFile, isBlobLike } from "./blob-codec";
 import { IPC_ERROR_CODES, rebuildError } from "./error-codec";
 import {

@@ -1,9 +1,9 @@
 // Renderer side of fal.stream: the FalStream a renderer gets, fed by the events main relays from
 // its own fal-native stream. The surface (events, for await, done(), abort(), signal, requestId)
-// is the shared one in stream/stream-core.ts; this adds what the relay feeds it.
+// is the shared one in streaming/stream-core.ts; this adds what the relay feeds it.
 // Free of the native addon and of Node-only modules.
 import type { StreamOptions } from "../../types/streaming";
-import { FalStreamCore } from "../stream/stream-core";
+import { FalStreamCore } from "../streaming/stream-core";
 
 export class RendererFalStream<Input, Output> extends FalStreamCore<Input, Output> {
   /** `controller` aborts the IPC call (a cancel message to main). */

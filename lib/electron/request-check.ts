@@ -11,7 +11,7 @@ import {
   type CallMethod,
 } from "./protocol";
 import { IPC_ERROR_CODES } from "./error-codec";
-import { isHttpToken } from "../headers";
+import { isHttpToken } from "../core/headers";
 
 export type CheckedCall = {
   callId: string;

@@ -9,7 +9,7 @@ import {
   type NativeStreamSpec,
   type NativeSubscribeSpec,
 } from "./binding";
-import { abortReason, onAbort } from "../abort";
+import { abortReason, onAbort } from "../core/abort";
 import { ClientNetwork } from "../network/client-network";
 import { trustStoreFile } from "../network/trust-file";
 

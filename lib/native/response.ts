@@ -2,7 +2,7 @@
 // data for 2xx, ApiError/ValidationError otherwise. Also builds a web Response for custom handlers.
 import { STATUS_CODES } from "http";
 import type { NativeResponse } from "./binding";
-import { ApiError, ValidationError } from "../errors";
+import { ApiError, ValidationError } from "../core/errors";
 
 export function isOk(response: NativeResponse): boolean {
   return response.status >= 200 && response.status <= 299;

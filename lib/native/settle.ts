@@ -3,8 +3,8 @@
 // call made it, and a transport failure's message is composed once, from the record's fields.
 import type { Result } from "../../types/common";
 import type { NativeRecord, NativeResponse } from "./binding";
-import { ApiError, TransportError } from "../errors";
-import { timeoutError } from "../polling";
+import { ApiError, TransportError } from "../core/errors";
+import { timeoutError } from "../api/polling";
 import { decodeResponse, errorFromResponse, isOk } from "./response";
 
 /** A finished HTTP exchange as the native side reports it (the name lib/ outside lib/native/ uses). */

@@ -5,7 +5,7 @@
 // User-Agent, and retry options become the native policy in one way.
 import type { RetryOptions } from "../../types/retry";
 import type { NativeRequestSpec, NativeRetryPolicy, NativeStreamSpec, NativeSubscribeSpec } from "./binding";
-import { checkMethod, toHeaderLines, userAgentHeader } from "../headers";
+import { checkMethod, toHeaderLines, userAgentHeader } from "../core/headers";
 
 /** A native request spec, as the rest of lib/ names it (lib/ outside lib/native/ never imports the binding). */
 export type RequestSpec = NativeRequestSpec;

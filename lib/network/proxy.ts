@@ -9,7 +9,7 @@
 //   NO_PROXY     no_proxy, else NO_PROXY: entries split on commas and spaces; "*" means never
 //                proxy; "host" matches that host only; ".host" or "*.host" matches its
 //                subdomains; ":port" limits an entry to that port (default ports included).
-import { describeValue } from "../validate";
+import { describeValue } from "../api/validate";
 
 type NoProxyEntry = { hostname: string; port: string };
 

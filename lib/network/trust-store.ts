@@ -4,7 +4,7 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as tls from "node:tls";
-import { describeValue } from "../validate";
+import { describeValue } from "../api/validate";
 
 export type TrustStore = {
   /** Every trusted certificate as one PEM text (what the native client parses). */

@@ -1,8 +1,8 @@
 // The framework-neutral proxy: one incoming request in, one response out. Never throws; every
 // failure becomes a JSON error response that says what was wrong (and never contains the key).
 import type { Readable } from "stream";
-import { resolveBaseUrls, validateConfigBaseUrls, type ResolvedBaseUrls } from "../urls";
-import { getPackageVersion } from "../runtime";
+import { resolveBaseUrls, validateConfigBaseUrls, type ResolvedBaseUrls } from "../core/urls";
+import { getPackageVersion } from "../core/runtime";
 import { checkTarget, upstreamUrl } from "./target";
 import { isEndpointAllowed, validateEndpointPatterns } from "./endpoints";
 import { resolveKey, secretFragments, validateCredentials } from "./credentials";

@@ -6,7 +6,7 @@
 // billing, tokens) stays out of reach, because the key the proxy injects could manage the account.
 // Only after a target passes is it mapped onto the configured base URL, by building a new URL from
 // the base plus the target's normalized path and query, so no client input can pick the host.
-import type { ResolvedBaseUrls } from "../urls";
+import type { ResolvedBaseUrls } from "../core/urls";
 
 export type Service = "run" | "queue" | "rest";
 

@@ -2,8 +2,8 @@
 // have no global WebSocket; libcurl's WebSocket support is not in Debian's build), so this part
 // of fal-native runs in JavaScript, not in the native addon.
 import type { RealtimeClient, RealtimeConnection } from "../../types/realtime";
-import type { CallContext } from "../transport";
-import { isBrowser } from "../runtime";
+import type { CallContext } from "../core/transport";
+import { isBrowser } from "../core/runtime";
 import { SessionCache } from "./cache";
 import { checkRealtimeArguments } from "./options";
 import { RealtimeSession } from "./session";

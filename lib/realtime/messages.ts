@@ -1,6 +1,6 @@
 // What a decoded realtime message means (wire doc 10.3): a result, one of the service's control
 // messages, or an error to report.
-import { ApiError } from "../errors";
+import { ApiError } from "../core/errors";
 
 export type Incoming =
   | { kind: "result"; value: unknown }

@@ -2,9 +2,9 @@
 // call site instead of a failure inside a socket callback later.
 import type { RealtimeConnectionHandler } from "../../types/realtime";
 import type { TokenProvider } from "../../types/auth";
-import type { ApiError } from "../errors";
-import { ensureEndpointIdFormat } from "../endpoint";
-import { describeValue } from "../validate";
+import type { ApiError } from "../core/errors";
+import { ensureEndpointIdFormat } from "../core/endpoint";
+import { describeValue } from "../api/validate";
 
 /** The official default: at most one message every 128 ms. */
 export const DEFAULT_THROTTLE_INTERVAL_MS = 128;

@@ -8,8 +8,8 @@
 // Every trip back to idle bumps `generation`, so a token, socket event or decoded message that
 // arrives late for an earlier attempt is ignored.
 import WebSocket from "ws";
-import { ApiError } from "../errors";
-import type { CallContext } from "../transport";
+import { ApiError } from "../core/errors";
+import type { CallContext } from "../core/transport";
 import { decodeDefault, encodeDefault, frameBytes, toFrame, type Frame } from "./codec";
 import { classify } from "./messages";
 import type { RealtimeOptions } from "./options";

@@ -1,7 +1,7 @@
 // Where a realtime connection gets its token, and how long that token lives (wire doc 10.2).
-import type { CallContext } from "../transport";
-import { getTemporaryAuthToken, TOKEN_EXPIRATION_SECONDS } from "../token";
-import { describeValue } from "../validate";
+import type { CallContext } from "../core/transport";
+import { getTemporaryAuthToken, TOKEN_EXPIRATION_SECONDS } from "../core/token";
+import { describeValue } from "../api/validate";
 import type { RealtimeOptions } from "./options";
 import { tokenScope } from "./url";
 

@@ -1,7 +1,7 @@
 // Where a realtime connection goes: the run base URL turned into ws(s), the app, the path, and
 // the token and buffering as query parameters (wire doc 10.1).
-import { ensureEndpointIdFormat } from "../endpoint";
-import { resolveBaseUrls, type ResolvedBaseUrls } from "../urls";
+import { ensureEndpointIdFormat } from "../core/endpoint";
+import { resolveBaseUrls, type ResolvedBaseUrls } from "../core/urls";
 
 export const DEFAULT_REALTIME_PATH = "/realtime";
 

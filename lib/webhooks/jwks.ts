@@ -13,8 +13,8 @@
 import { createPublicKey, type KeyObject } from "node:crypto";
 import { Engine } from "../native/engine";
 import { bodyText, isOk } from "../native/response";
-import { toSpec } from "../transport";
-import { BASE_URL_ENV, normalizeBaseUrl } from "../urls";
+import { toSpec } from "../core/transport";
+import { BASE_URL_ENV, normalizeBaseUrl } from "../core/urls";
 
 export const DEFAULT_JWKS_URL = "https://rest.alpha.fal.ai/.well-known/jwks.json";
 export const JWKS_URL_ENV = "FAL_WEBHOOK_JWKS_URL";

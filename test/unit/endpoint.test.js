@@ -1,5 +1,5 @@
 const { parseEndpointId } = require("../../dist/lib/index");
-const { ensureEndpointIdFormat, appPrefix } = require("../../dist/lib/endpoint");
+const { ensureEndpointIdFormat, appPrefix } = require("../../dist/lib/core/endpoint");
 
 describe("ensureEndpointIdFormat", () => {
   test("keeps ids that contain a slash", () => {

@@ -5,9 +5,9 @@ const {
   buildSubmitHeaders,
   baseHeaders,
   toHeaderLines,
-} = require("../../dist/lib/headers");
-const { buildObjectLifecycleHeaders, getExpirationDurationSeconds } = require("../../dist/lib/lifecycle");
-const { getUserAgent } = require("../../dist/lib/runtime");
+} = require("../../dist/lib/core/headers");
+const { buildObjectLifecycleHeaders, getExpirationDurationSeconds } = require("../../dist/lib/storage/lifecycle");
+const { getUserAgent } = require("../../dist/lib/core/runtime");
 const pkg = require("../../package.json");
 
 describe("startTimeout header", () => {

@@ -1,6 +1,6 @@
 // Mapping of native responses to data and errors (defaultResponseHandler semantics).
 const { decodeResponse, errorFromResponse, toWebResponse, statusTextOf } = require("../../dist/lib/native/response");
-const { toResult } = require("../../dist/lib/transport");
+const { toResult } = require("../../dist/lib/core/transport");
 const { ApiError, ValidationError } = require("../../dist/lib/index");
 const { response } = require("./fake-native");
 

@@ -1,5 +1,5 @@
 const { isRetryableError, ApiError, TransportError } = require("../../dist/lib/index");
-const { mergeRetry, RUN_RETRY, QUEUE_RETRY, QUEUE_STATUS_RETRY, CLIENT_RETRY, DEFAULT_RETRY_OPTIONS } = require("../../dist/lib/retry");
+const { mergeRetry, RUN_RETRY, QUEUE_RETRY, QUEUE_STATUS_RETRY, CLIENT_RETRY, DEFAULT_RETRY_OPTIONS } = require("../../dist/lib/core/retry");
 const { toNativeRetry } = require("../../dist/lib/native/spec");
 
 const CODES = [429, 502, 503, 504];

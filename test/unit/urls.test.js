@@ -10,7 +10,7 @@ const {
   DEFAULT_BASE_URLS,
   cdnRequestUrl,
   isFalCdnHost,
-} = require("../../dist/lib/urls");
+} = require("../../dist/lib/core/urls");
 
 const ENV = ["FAL_RUN_URL", "FAL_QUEUE_URL", "FAL_REST_URL", "FAL_CDN_URL"];
 let saved;

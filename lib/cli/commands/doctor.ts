@@ -3,7 +3,7 @@
 import * as tls from "node:tls";
 import { stringOption } from "../args";
 import type { Command } from "../command";
-import { credentialsFromEnv } from "../../config";
+import { credentialsFromEnv } from "../../core/config";
 import { CONNECTION_OPTIONS, emulatorBaseUrls } from "../connection";
 import { EXIT } from "../exit-codes";
 import { addonCandidates, loadFirstAddon } from "../../native/loader";
@@ -13,7 +13,7 @@ import { requestSpec } from "../../native/spec";
 import { ClientNetwork } from "../../network/client-network";
 import { describeProxy, proxyFor, proxySettings, redactProxyUrl } from "../../network/proxy";
 import { nodeTrustStore } from "../../network/trust-store";
-import { resolveBaseUrls } from "../../urls";
+import { resolveBaseUrls } from "../../core/urls";
 
 type Check = { name: string; ok: boolean; detail: string; fix?: string };
 

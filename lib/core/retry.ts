@@ -1,6 +1,6 @@
 // Retry policies and the retry decision. The retries themselves run on the native I/O thread;
 // this module decides which policy each call gets and exposes the official isRetryableError.
-import type { RetryOptions } from "../types/retry";
+import type { RetryOptions } from "../../types/retry";
 import { ApiError } from "./errors";
 
 export const DEFAULT_RETRYABLE_STATUS_CODES = [429, 502, 503, 504];

@@ -1,17 +1,17 @@
 // fal-native's download helper (the official client has none): URLs to files (written natively,
 // temp + rename) or Buffers, at most 4 at a time, with content-type and size checks. fal CDN URLs
-// are fetched through the CDN override when one is set (lib/urls.ts cdnRequestUrl).
+// are fetched through the CDN override when one is set (lib/core/urls.ts cdnRequestUrl).
 import * as fs from "fs";
 import * as path from "path";
-import type { DownloadedFile, DownloadOptions } from "../types/storage";
-import { createLimiter } from "./limit";
-import { Deadline } from "./native/deadline";
-import { settleRecord, type HttpResponse } from "./native/settle";
-import { requestSpec } from "./native/spec";
-import { CLIENT_RETRY, mergeRetry } from "./retry";
-import type { CallContext } from "./transport";
-import { cdnRequestUrl } from "./urls";
-import { checkCallTimeout } from "./validate";
+import type { DownloadedFile, DownloadOptions } from "../../types/storage";
+import { createLimiter } from "../core/limit";
+import { Deadline } from "../native/deadline";
+import { settleRecord, type HttpResponse } from "../native/settle";
+import { requestSpec } from "../native/spec";
+import { CLIENT_RETRY, mergeRetry } from "../core/retry";
+import type { CallContext } from "../core/transport";
+import { cdnRequestUrl } from "../core/urls";
+import { checkCallTimeout } from "../api/validate";
 
 export const DOWNLOAD_CONCURRENCY = 4;
 

@@ -2,11 +2,11 @@
 // @fal-ai/client gives it (its RequiredConfig: the user's Config over the official defaults).
 // fal-native itself runs on the validated ResolvedConfig (config.ts); this view exists only so that
 // code reading `stream.config` as it would with the official client finds the same values.
-// Free of the native addon and of Node-only modules, like stream-core.ts.
+// Free of the native addon and of Node-only modules, like streaming/stream-core.ts.
 import type { Config, CredentialsResolver, RequiredConfig } from "../../types/config";
 import type { RequestMiddleware } from "../../types/middleware";
-import { ApiError, ValidationError } from "../errors";
-import { DEFAULT_RETRY_OPTIONS } from "../retry";
+import { ApiError, ValidationError } from "./errors";
+import { DEFAULT_RETRY_OPTIONS } from "./retry";
 
 const passThrough: RequestMiddleware = (request) => Promise.resolve(request);
 

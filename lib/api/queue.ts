@@ -6,17 +6,17 @@ import type {
   QueueStatusStreamOptions,
   QueueStatusSubscriptionOptions,
   SubmitOptions,
-} from "../types/queue";
-import type { CallTimeoutOption, CompletedQueueStatus, InQueueQueueStatus, QueueStatus, Result } from "../types/common";
-import type { StorageClient } from "../types/storage";
-import type { RetryOptions } from "../types/retry";
-import { buildSubmitHeaders } from "./headers";
-import { mergeRetry, QUEUE_RETRY, QUEUE_STATUS_RETRY, CLIENT_RETRY } from "./retry";
-import { performCall, type CallContext, type CallParams } from "./transport";
-import { buildUrl, requestUrl, resolveBaseUrls, statusUrl, resultUrl, cancelUrl, type ResolvedBaseUrls } from "./urls";
+} from "../../types/queue";
+import type { CallTimeoutOption, CompletedQueueStatus, InQueueQueueStatus, QueueStatus, Result } from "../../types/common";
+import type { StorageClient } from "../../types/storage";
+import type { RetryOptions } from "../../types/retry";
+import { buildSubmitHeaders } from "../core/headers";
+import { mergeRetry, QUEUE_RETRY, QUEUE_STATUS_RETRY, CLIENT_RETRY } from "../core/retry";
+import { performCall, type CallContext, type CallParams } from "../core/transport";
+import { buildUrl, requestUrl, resolveBaseUrls, statusUrl, resultUrl, cancelUrl, type ResolvedBaseUrls } from "../core/urls";
 import { pollUntilCompleted } from "./polling";
-import { streamUntilCompleted } from "./status-stream";
-import { openStream } from "./streaming";
+import { streamUntilCompleted } from "../streaming/status-stream";
+import { openStream } from "../streaming/streaming-client";
 import {
   checkEndpointId,
   checkOptions,

@@ -2,20 +2,20 @@
 // path, then PUT to the signed URL without credentials or middleware), multipart above 90 MiB
 // with parts in parallel, each retried natively, and progress across the whole upload. Requests to
 // a fal CDN host follow the CDN override; the file_url returned is fal's, unchanged.
-import type { UploadInput, UploadOptions } from "../types/storage";
-import type { RetryOptions } from "../types/retry";
-import { abortReason } from "./abort";
-import { TransportError } from "./errors";
+import type { UploadInput, UploadOptions } from "../../types/storage";
+import type { RetryOptions } from "../../types/retry";
+import { abortReason } from "../core/abort";
+import { TransportError } from "../core/errors";
 import { buildLifecycleConfig } from "./lifecycle";
 import { defaultFileName } from "./mime";
-import { Deadline } from "./native/deadline";
-import { settleRecord } from "./native/settle";
-import { requestSpec, type RequestParts } from "./native/spec";
-import { CLIENT_RETRY, mergeRetry } from "./retry";
-import { performCall, type CallContext } from "./transport";
+import { Deadline } from "../native/deadline";
+import { settleRecord } from "../native/settle";
+import { requestSpec, type RequestParts } from "../native/spec";
+import { CLIENT_RETRY, mergeRetry } from "../core/retry";
+import { performCall, type CallContext } from "../core/transport";
 import { openUploadSource, type PartBody, type UploadSource } from "./upload-source";
-import { cdnRequestUrl, resolveBaseUrls } from "./urls";
-import { checkCallTimeout } from "./validate";
+import { cdnRequestUrl, resolveBaseUrls } from "../core/urls";
+import { checkCallTimeout } from "../api/validate";
 
 export const MULTIPART_THRESHOLD = 90 * 1024 * 1024;
 export const PART_SIZE = 10 * 1024 * 1024;

@@ -1,15 +1,15 @@
 // Config: validation, defaults and credentials. Produces the resolved config every call reads.
-import type { Config, CredentialsResolver, ProxyUrlConfig, RequiredConfig } from "../types/config";
-import type { RequestMiddleware, ProxyRuntimeGate } from "../types/middleware";
-import type { ResponseHandler } from "../types/response";
-import type { RetryOptions } from "../types/retry";
+import type { Config, CredentialsResolver, ProxyUrlConfig, RequiredConfig } from "../../types/config";
+import type { RequestMiddleware, ProxyRuntimeGate } from "../../types/middleware";
+import type { ResponseHandler } from "../../types/response";
+import type { RetryOptions } from "../../types/retry";
 import { withMiddleware, withProxy, shouldProxy } from "./middleware";
-import type { NetworkOptions } from "./network/client-network";
-import { checkProxyOption } from "./network/proxy";
-import { checkCaOption } from "./network/trust-store";
+import type { NetworkOptions } from "../network/client-network";
+import { checkProxyOption } from "../network/proxy";
+import { checkCaOption } from "../network/trust-store";
 import { isBrowser } from "./runtime";
-import { clientConfigView } from "./stream/client-config";
-import { describeValue } from "./validate";
+import { clientConfigView } from "./public-config";
+import { describeValue } from "../api/validate";
 import { validateConfigBaseUrls, type ResolvedBaseUrls } from "./urls";
 
 export type ResolvedConfig = {

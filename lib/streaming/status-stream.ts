@@ -2,10 +2,10 @@
 // handing onQueueUpdate each status with the logs of all events so far (as polling would show).
 // Unlike the official client, the timeout rejects the promise (instead of throwing inside a
 // timer) and stops the stream; an abort does the same at once.
-import type { QueueClient, QueueStatusSubscriptionOptions } from "../types/queue";
-import type { CompletedQueueStatus, QueueStatus, RequestLog } from "../types/common";
-import { abortReason, onAbort } from "./abort";
-import { pollUntilCompleted, timeoutError } from "./polling";
+import type { QueueClient, QueueStatusSubscriptionOptions } from "../../types/queue";
+import type { CompletedQueueStatus, QueueStatus, RequestLog } from "../../types/common";
+import { abortReason, onAbort } from "../core/abort";
+import { pollUntilCompleted, timeoutError } from "../api/polling";
 
 export async function streamUntilCompleted(
   queue: QueueClient,

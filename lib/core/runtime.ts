@@ -8,11 +8,11 @@ export function isBrowser(): boolean {
 
 let packageVersion: string | undefined;
 
-/** Our version from package.json (dist/lib/ and lib/ both sit under the package root). */
+/** Our version from package.json (compiled: dist/lib/core/; run from source: lib/core/). */
 export function getPackageVersion(): string {
   if (packageVersion !== undefined) return packageVersion;
   packageVersion = "0.0.0";
-  for (const file of [path.join(__dirname, "..", "..", "package.json"), path.join(__dirname, "..", "package.json")]) {
+  for (const file of [path.join(__dirname, "..", "..", "..", "package.json"), path.join(__dirname, "..", "..", "package.json")]) {
     try {
       const pkg = JSON.parse(fs.readFileSync(file, "utf8"));
       if (pkg.name === "fal-native" && typeof pkg.version === "string") {

@@ -1,19 +1,19 @@
 // createFalClient: one config, one native engine, and the run/subscribe/queue API on top.
-import type { Config } from "../types/config";
-import type { FalClient } from "../types/client";
-import type { CallTimeoutOption, Result, RunOptions } from "../types/common";
-import { createConfig } from "./config";
-import { Engine } from "./native/engine";
-import { ClientNetwork } from "./network/client-network";
-import { buildRunHeaders } from "./headers";
+import type { Config } from "../../types/config";
+import type { FalClient } from "../../types/client";
+import type { CallTimeoutOption, Result, RunOptions } from "../../types/common";
+import { createConfig } from "../core/config";
+import { Engine } from "../native/engine";
+import { ClientNetwork } from "../network/client-network";
+import { buildRunHeaders } from "../core/headers";
 import { createQueueClient } from "./queue";
-import { createRealtimeClient } from "./realtime";
-import { mergeRetry, RUN_RETRY } from "./retry";
-import { createStorageClient } from "./storage";
-import { createStreamingClient } from "./streaming";
+import { createRealtimeClient } from "../realtime";
+import { mergeRetry, RUN_RETRY } from "../core/retry";
+import { createStorageClient } from "../storage/storage-client";
+import { createStreamingClient } from "../streaming/streaming-client";
 import { subscribe, type SubscribeOptions } from "./subscribe";
-import { performCall, type CallContext } from "./transport";
-import { buildUrl, resolveBaseUrls } from "./urls";
+import { performCall, type CallContext } from "../core/transport";
+import { buildUrl, resolveBaseUrls } from "../core/urls";
 import { checkEndpointId, checkOptions, checkOptionTypes, RUN_RULES } from "./validate";
 
 export function createFalClient(userConfig: Config = {}): FalClient {

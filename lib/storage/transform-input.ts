@@ -1,8 +1,8 @@
 // Auto-upload of inputs (run/submit/subscribe): Blob/File values, and (unlike @fal-ai/client,
 // which would send Buffers as {"type":"Buffer","data":[...]}) byte arrays, anywhere in plain objects
 // and arrays, are uploaded and replaced by their URLs. At most 4 uploads of one input at a time.
-import type { UploadInput } from "../types/storage";
-import { createLimiter } from "./limit";
+import type { UploadInput } from "../../types/storage";
+import { createLimiter } from "../core/limit";
 
 export const TRANSFORM_CONCURRENCY = 4;
 

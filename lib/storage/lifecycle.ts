@@ -1,5 +1,5 @@
 // StorageSettings -> the `x-fal-object-lifecycle-preference` header of run and submit.
-import type { StorageSettings } from "../types/storage";
+import type { StorageSettings } from "../../types/storage";
 
 export const OBJECT_LIFECYCLE_PREFERENCE_HEADER = "x-fal-object-lifecycle-preference";
 

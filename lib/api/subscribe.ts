@@ -5,20 +5,20 @@
 // resolved once per subscribe there (the official client resolves them per HTTP request).
 // Otherwise the same sequence runs from JS, one native request per call, so the middleware and
 // the responseHandler see every request, exactly as officially.
-import type { QueueClient, QueueSubscribeOptions } from "../types/queue";
-import type { Result, RunOptions, QueueStatus } from "../types/common";
-import type { StorageClient } from "../types/storage";
-import { abortReason } from "./abort";
-import { middlewareApplies, resolveCredentials } from "./config";
-import { baseHeaders } from "./headers";
-import { parseJsonText } from "./native/response";
-import { settleRecord } from "./native/settle";
-import { nativeTimeout, subscribeSpec } from "./native/spec";
+import type { QueueClient, QueueSubscribeOptions } from "../../types/queue";
+import type { Result, RunOptions, QueueStatus } from "../../types/common";
+import type { StorageClient } from "../../types/storage";
+import { abortReason } from "../core/abort";
+import { middlewareApplies, resolveCredentials } from "../core/config";
+import { baseHeaders } from "../core/headers";
+import { parseJsonText } from "../native/response";
+import { settleRecord } from "../native/settle";
+import { nativeTimeout, subscribeSpec } from "../native/spec";
 import { DEFAULT_POLL_INTERVAL } from "./polling";
 import { checkSubmitOptions, submitCallParams } from "./queue";
-import { mergeRetry, QUEUE_RETRY, QUEUE_STATUS_RETRY } from "./retry";
-import { toSpec, type CallContext } from "./transport";
-import { isUsableRequestId, queueRequestsPrefix, resolveBaseUrls } from "./urls";
+import { mergeRetry, QUEUE_RETRY, QUEUE_STATUS_RETRY } from "../core/retry";
+import { toSpec, type CallContext } from "../core/transport";
+import { isUsableRequestId, queueRequestsPrefix, resolveBaseUrls } from "../core/urls";
 import { SUBSCRIBE_RULES } from "./validate";
 
 export type SubscribeOptions = RunOptions<any> & QueueSubscribeOptions & { hint?: string };

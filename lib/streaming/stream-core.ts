@@ -9,7 +9,7 @@
 // iterator (or for a first consumer): those are acknowledged when taken.
 import type { RequiredConfig } from "../../types/config";
 import type { FalStreamSurface, FalStreamEventType, StreamOptions } from "../../types/streaming";
-import { clientConfigView } from "./client-config";
+import { clientConfigView } from "../core/public-config";
 
 type Listener = (event: any) => void;
 

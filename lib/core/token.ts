@@ -5,7 +5,7 @@ import { parseEndpointId } from "./endpoint";
 import { mergeRetry, CLIENT_RETRY } from "./retry";
 import { performCall } from "./transport";
 import { resolveBaseUrls } from "./urls";
-import { describeValue } from "./validate";
+import { describeValue } from "../api/validate";
 
 /** What the official client asks for, and when its realtime connection refreshes (90% of it). */
 export const TOKEN_EXPIRATION_SECONDS = 120;

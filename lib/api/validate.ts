@@ -1,8 +1,8 @@
 // Argument checks for the public API. Each failure is a TypeError naming the call, the argument
 // and what was expected; async APIs turn it into a rejected promise.
-import { isAbortSignal } from "./abort";
-import { isHttpToken } from "./headers";
-import { isUsableRequestId } from "./urls";
+import { isAbortSignal } from "../core/abort";
+import { isHttpToken } from "../core/headers";
+import { isUsableRequestId } from "../core/urls";
 
 /** A short, safe rendering of a bad argument for error messages. */
 export function describeValue(value: unknown): string {

@@ -1,16 +1,16 @@
 // One API call: credentials, middleware, headers and body -> a RequestSpec; the native
 // engine's final record -> the call's value or error.
-import type { RequestConfig } from "../types/middleware";
-import type { RetryOptions } from "../types/retry";
-import type { Result } from "../types/common";
+import type { RequestConfig } from "../../types/middleware";
+import type { RetryOptions } from "../../types/retry";
+import type { Result } from "../../types/common";
 import { resolveCredentials, type ResolvedConfig } from "./config";
-import { describeValue } from "./validate";
-import type { Engine } from "./native/engine";
+import { describeValue } from "../api/validate";
+import type { Engine } from "../native/engine";
 import { baseHeaders } from "./headers";
-import { decodeResponse, toWebResponse } from "./native/response";
-import { Deadline } from "./native/deadline";
-import { settleRecord, type CallInfo, type Expect, type FinalRecord, type HttpResponse } from "./native/settle";
-import { requestSpec, type RequestSpec } from "./native/spec";
+import { decodeResponse, toWebResponse } from "../native/response";
+import { Deadline } from "../native/deadline";
+import { settleRecord, type CallInfo, type Expect, type FinalRecord, type HttpResponse } from "../native/settle";
+import { requestSpec, type RequestSpec } from "../native/spec";
 
 /** What the caller wants back: run/result -> Result; submit/status -> decoded JSON; cancel -> void. */
 export type CallKind = "result" | "json" | "void";

@@ -1,5 +1,5 @@
 // Request middleware: composition and the proxy middleware, same semantics as @fal-ai/client.
-import type { ProxyRuntimeGate, RequestConfig, RequestMiddleware, RequestProxyConfig } from "../types/middleware";
+import type { ProxyRuntimeGate, RequestConfig, RequestMiddleware, RequestProxyConfig } from "../../types/middleware";
 import { isBrowser } from "./runtime";
 
 export const TARGET_URL_HEADER = "x-fal-target-url";

@@ -1,8 +1,8 @@
 // Status polling from JS (queue.subscribeToStatus, and subscribe when middleware must see every
 // request): first poll at once, then one every pollInterval until COMPLETED.
-import type { QueueClient, QueueStatusSubscriptionOptions } from "../types/queue";
-import type { CompletedQueueStatus } from "../types/common";
-import { abortReason, onAbort } from "./abort";
+import type { QueueClient, QueueStatusSubscriptionOptions } from "../../types/queue";
+import type { CompletedQueueStatus } from "../../types/common";
+import { abortReason, onAbort } from "../core/abort";
 
 export const DEFAULT_POLL_INTERVAL = 500;
 

@@ -1,6 +1,6 @@
 // Request headers, in the order and with the precedence @fal-ai/client uses.
-import { buildObjectLifecycleHeaders } from "./lifecycle";
-import type { StorageSettings } from "../types/storage";
+import { buildObjectLifecycleHeaders } from "../storage/lifecycle";
+import type { StorageSettings } from "../../types/storage";
 import { getUserAgent } from "./runtime";
 
 export const MIN_REQUEST_TIMEOUT_SECONDS = 1;

@@ -1,17 +1,17 @@
 // fal.stream and the stream opener shared with queue.streamStatus: options -> one native
 // streaming request -> a FalStream. Server mode goes through credentials, middleware and proxy
 // like any call; client mode fetches a temporary token and sends no key at all.
-import type { StreamingClient, StreamOptions, FalStream } from "../types/streaming";
-import type { StorageClient } from "../types/storage";
-import { ensureEndpointIdFormat } from "./endpoint";
-import { settleRecord } from "./native/settle";
-import { requestSpec, streamSpec as nativeStreamSpec, type StreamRequestSpec } from "./native/spec";
-import { mergeRetry } from "./retry";
-import { NativeFalStream } from "./stream/fal-stream";
-import { getTemporaryAuthToken } from "./token";
-import { buildRequestSpec, type CallContext } from "./transport";
-import { buildUrl, resolveBaseUrls } from "./urls";
-import { checkEndpointId, checkOptions, checkOptionTypes, describeValue, STREAM_RULES } from "./validate";
+import type { StreamingClient, StreamOptions, FalStream } from "../../types/streaming";
+import type { StorageClient } from "../../types/storage";
+import { ensureEndpointIdFormat } from "../core/endpoint";
+import { settleRecord } from "../native/settle";
+import { requestSpec, streamSpec as nativeStreamSpec, type StreamRequestSpec } from "../native/spec";
+import { mergeRetry } from "../core/retry";
+import { NativeFalStream } from "./fal-stream";
+import { getTemporaryAuthToken } from "../core/token";
+import { buildRequestSpec, type CallContext } from "../core/transport";
+import { buildUrl, resolveBaseUrls } from "../core/urls";
+import { checkEndpointId, checkOptions, checkOptionTypes, describeValue, STREAM_RULES } from "../api/validate";
 
 const EVENT_STREAM = "text/event-stream";
 

@@ -1,6 +1,6 @@
 // Error classes. ApiError/ValidationError match @fal-ai/client (names, fields, instanceof);
 // TransportError is fal-native's error for a request that never got an HTTP response.
-import type { ValidationErrorInfo } from "../types/common";
+import type { ValidationErrorInfo } from "../../types/common";
 
 type ApiErrorArgs = {
   message: string;

@@ -1,6 +1,6 @@
 // Where requests go: the four base URLs (config > env > fal defaults), the URL builders, and the
 // one rule that sends the client's CDN requests to a CDN override (cdnRequestUrl).
-import type { BaseUrls } from "../types/config";
+import type { BaseUrls } from "../../types/config";
 import { ensureEndpointIdFormat, appPrefix } from "./endpoint";
 
 export type ResolvedBaseUrls = Required<BaseUrls>;

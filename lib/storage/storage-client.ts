@@ -1,9 +1,9 @@
-// fal.storage: upload (lib/upload.ts), transformInput (lib/transform-input.ts) and fal-native's
-// download helpers (lib/download.ts), bound to one client's config and native engine.
-import type { DownloadedFile, DownloadOptions, StorageClient } from "../types/storage";
+// fal.storage: upload (lib/storage/upload.ts), transformInput (lib/storage/transform-input.ts) and fal-native's
+// download helpers (lib/storage/download.ts), bound to one client's config and native engine.
+import type { DownloadedFile, DownloadOptions, StorageClient } from "../../types/storage";
 import { download, findResultMedia } from "./download";
 import { transformInput } from "./transform-input";
-import type { CallContext } from "./transport";
+import type { CallContext } from "../core/transport";
 import { upload } from "./upload";
 
 export function createStorageClient(ctx: CallContext): StorageClient {

@@ -4,10 +4,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { Readable } from "stream";
 import { fileURLToPath } from "url";
-import type { UploadInput } from "../types/storage";
-import type { RequestSpec } from "./native/spec";
+import type { UploadInput } from "../../types/storage";
+import type { RequestSpec } from "../native/spec";
 import { contentTypeForPath, DEFAULT_CONTENT_TYPE } from "./mime";
-import { describeValue } from "./validate";
+import { describeValue } from "../api/validate";
 
 /** A request body: bytes in memory or a file range read natively. */
 export type PartBody = Pick<RequestSpec, "body" | "bodyFile"> & { size: number };
