@@ -12,15 +12,25 @@ export interface FalClient {
   readonly realtime: RealtimeClient;
   readonly storage: StorageClient;
   readonly streaming: StreamingClient;
+  // Each method that takes an endpoint input has two overloads; see OfficialFormOverload in
+  // ./endpoint.ts for why. The first (byte inputs, fal-native's options) is the one calls resolve
+  // to; the second is the official signature over fal-native's map.
   /** One synchronous HTTP call to the run host. Prefer `subscribe` for long jobs. */
   run<Id extends EndpointType>(
     endpointId: Id,
     options: RunOptions<CallInput<Id>> & CallTimeoutOption,
   ): Promise<Result<OutputType<Id>>>;
+  /** One synchronous HTTP call to the run host (the official signature). */
+  run<Id extends EndpointType>(endpointId: Id, options: RunOptions<InputType<Id>>): Promise<Result<OutputType<Id>>>;
   /** Submit to the queue, wait for completion, fetch the result. */
   subscribe<Id extends EndpointType>(
     endpointId: Id,
     options: RunOptions<CallInput<Id>> & QueueSubscribeOptions,
+  ): Promise<Result<OutputType<Id>>>;
+  /** Submit to the queue, wait for completion, fetch the result (the official signature). */
+  subscribe<Id extends EndpointType>(
+    endpointId: Id,
+    options: RunOptions<InputType<Id>> & QueueSubscribeOptions,
   ): Promise<Result<OutputType<Id>>>;
   stream: StreamingClient["stream"];
 }

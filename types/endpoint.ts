@@ -34,3 +34,42 @@ export type UploadableInput<T> = T extends Blob
  * the plain member fal-native's generic signatures would not relate to @fal-ai/client's.
  */
 export type CallInput<Id extends string> = InputType<Id> | UploadableInput<InputType<Id>>;
+
+/*
+ * OfficialFormOverload: why run, subscribe, stream, queue.submit and queue.result have two
+ * overloads.
+ *
+ * Code typed against @fal-ai/client must accept fal-native's clients (`use(fal)` where `use` takes
+ * the official FalClient). With one generic signature per method, TypeScript relates fal-native's
+ * `<Id>(id: Id, options: RunOptions<CallInput<Id>>)` to the official `<Id>(id: Id, options:
+ * RunOptions<InputType<Id>>)` by unifying the two `Id`s and comparing the conditional types
+ * InputType/OutputType of each side with `Id` left generic. As fal-native's aliases and map are not
+ * the official ones (they must not be: see below), that walks the ~1200 keys of one map against the
+ * ~1200 of the other (`keyof EndpointTypeMap & Id` against the official EndpointType): about 750k
+ * relations and 3 s per method, and the whole FalClient (run, subscribe, stream, queue.submit,
+ * streaming.stream) exceeds TypeScript's budget: TS2859 "Excessive complexity comparing types" on
+ * TypeScript 5, 6 and 7 (TS 5 and 6 sometimes got through when earlier checks had warmed caches).
+ * queue.result, which takes no input, relates cheaply while the maps have the same keys, but once an
+ * application merges its own endpoints into EndpointTypeMap its OutputType no longer relates to the
+ * official one at all (the conditional types' `keyof` differ).
+ *
+ * When either side has several signatures, TypeScript relates them with their type parameters
+ * erased (to `any`), so the maps are never walked: with a second overload the whole FalClient
+ * checks in ~1.5k type instantiations instead of 23k. The second overload is the official
+ * signature, with fal-native's EndpointTypeMap:
+ *
+ * - It comes last, so calls resolve to the first one (byte inputs, fal-native's options) exactly as
+ *   before, and it accepts nothing the first rejects (its input type is a subset of CallInput, its
+ *   options have no fal-native additions): no call type-checks that did not before. Utility types
+ *   that read the last overload (Parameters<FalClient["run"]>, ReturnType<...>) see the official form.
+ * - It uses fal-native's InputType, not the official one, because for an id the application added
+ *   by declaration merging the official InputType is `Record<string, any>`: an official-typed
+ *   overload would accept any input for those endpoints whenever the typed one fails.
+ *
+ * Rejected: making EndpointTypeMap the official type (re-exporting it) — the official map is a type
+ * alias, which declaration merging cannot extend, so applications could no longer add endpoints;
+ * relating fal-native's conditional types to the official ones more cheaply (nesting the official
+ * conditional inside fal-native's) — the byte-accepting input and the merged endpoints still leave
+ * one direction of each parameter comparison that walks the map, and the result depended on the
+ * TypeScript version.
+ */

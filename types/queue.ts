@@ -78,6 +78,8 @@ export interface QueueClient {
     endpointId: Id,
     options: SubmitOptions<CallInput<Id>> & CallTimeoutOption,
   ): Promise<InQueueQueueStatus>;
+  /** The official signature (see OfficialFormOverload in ./endpoint.ts). */
+  submit<Id extends EndpointType>(endpointId: Id, options: SubmitOptions<InputType<Id>>): Promise<InQueueQueueStatus>;
   /** One status poll. */
   status(endpointId: string, options: QueueStatusOptions & CallTimeoutOption): Promise<QueueStatus>;
   /** Status updates over SSE. */
@@ -86,6 +88,8 @@ export interface QueueClient {
   subscribeToStatus(endpointId: string, options: QueueStatusSubscriptionOptions): Promise<CompletedQueueStatus>;
   /** Fetches the result of a completed request. */
   result<Id extends EndpointType>(endpointId: Id, options: BaseQueueOptions & CallTimeoutOption): Promise<Result<OutputType<Id>>>;
+  /** The official signature (see OfficialFormOverload in ./endpoint.ts). */
+  result<Id extends EndpointType>(endpointId: Id, options: BaseQueueOptions): Promise<Result<OutputType<Id>>>;
   /** Asks the server to cancel the request. */
   cancel(endpointId: string, options: BaseQueueOptions & CallTimeoutOption): Promise<void>;
 }

@@ -62,4 +62,9 @@ export interface StreamingClient {
     endpointId: Id,
     options: StreamOptions<CallInput<Id>>,
   ): Promise<FalStream<InputType<Id>, OutputType<Id>>>;
+  /** The official signature (see OfficialFormOverload in ./endpoint.ts). */
+  stream<Id extends EndpointType>(
+    endpointId: Id,
+    options: StreamOptions<InputType<Id>>,
+  ): Promise<FalStream<InputType<Id>, OutputType<Id>>>;
 }
