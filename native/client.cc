@@ -37,8 +37,8 @@ Client::Client(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Client>(info),
     }
   });
   Dispatcher* dispatcher = dispatcher_;
-  loop_ = IoLoop::Start(std::move(options), [dispatcher](Record&& record) {
-    dispatcher->Post(std::move(record));
+  loop_ = IoLoop::Start(std::move(options), [dispatcher](std::vector<Record>&& records) {
+    dispatcher->Post(std::move(records));
   });
   cleanupHookRegistered_ = napi_add_env_cleanup_hook(env, &Client::OnEnvironmentTeardown, this) == napi_ok;
 }

@@ -16,12 +16,16 @@ Dispatcher* Dispatcher::Create(Napi::Env env, Napi::Function onRecords) {
 
 void Dispatcher::Finalize(Napi::Env env, void*, Dispatcher* self) { delete self; }
 
-void Dispatcher::Post(Record&& record) {
+void Dispatcher::Post(std::vector<Record>&& records) {
   bool schedule = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (released_) return;
-    pending_.push_back(std::move(record));
+    if (pending_.empty()) {
+      pending_.swap(records);
+    } else {
+      for (auto& record : records) pending_.push_back(std::move(record));
+    }
     schedule = !drainScheduled_;
     drainScheduled_ = true;
   }

@@ -20,7 +20,7 @@ class Dispatcher {
   // Lives until the thread-safe function is finalized; call Release() instead of deleting it.
   static Dispatcher* Create(Napi::Env env, Napi::Function onRecords);
 
-  void Post(Record&& record);  // any thread
+  void Post(std::vector<Record>&& records);  // any thread; in order
 
   // JS thread: a job starts or is cancelled by JS (records for unknown ids are dropped).
   void Track(Napi::Env env, uint64_t id);

@@ -9,6 +9,11 @@ namespace falnative {
 namespace {
 // Upper bound on one wait, so a missed wake-up can never stall the loop for long.
 constexpr int kMaxWaitMs = 1000;
+// Records are handed to JS at most this often. Each hand-over wakes the JS thread (an eventfd
+// write, an epoll return, a thread-safe-function call), which costs more than handling a small
+// record; with hundreds of jobs polling, records trickle in one by one and the wake-ups were most
+// of the JS thread's time. A millisecond is nothing next to a network round trip.
+constexpr auto kRecordBatchWindow = std::chrono::milliseconds(1);
 }  // namespace
 
 std::shared_ptr<IoLoop> IoLoop::Start(ClientOptions options, Sink sink) {
@@ -75,9 +80,21 @@ void IoLoop::Stop() {
   if (!stopping_.exchange(true)) curl_multi_wakeup(multi_);
 }
 
-void IoLoop::Emit(Record&& record) {
+void IoLoop::Emit(Record&& record) { outbox_.push_back(std::move(record)); }
+
+int IoLoop::FlushRecords() {
+  if (outbox_.empty()) return kMaxWaitMs;
+  auto clock = Clock::now();
+  auto due = lastFlush_ + kRecordBatchWindow;
+  if (clock < due) {
+    return static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(due - clock).count()) + 1;
+  }
+  lastFlush_ = clock;
+  std::vector<Record> batch;
+  batch.swap(outbox_);
   std::lock_guard<std::mutex> lock(sinkMutex_);
-  if (sink_) sink_(std::move(record));
+  if (sink_) sink_(std::move(batch));
+  return kMaxWaitMs;
 }
 
 void IoLoop::Run() {
@@ -104,7 +121,7 @@ void IoLoop::Run() {
 
     long curlWait = -1;
     curl_multi_timeout(multi_, &curlWait);
-    int wait = MillisUntilNextTimer();
+    int wait = std::min(MillisUntilNextTimer(), FlushRecords());
     if (curlWait >= 0) wait = std::min<int>(wait, static_cast<int>(curlWait));
     if (!outcomes_.empty()) wait = 0;
     {

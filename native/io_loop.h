@@ -33,7 +33,8 @@ namespace falnative {
 class IoLoop {
  public:
   using Clock = std::chrono::steady_clock;
-  using Sink = std::function<void(Record&&)>;
+  // Receives the records of one flush, in order (IoLoop::FlushRecords).
+  using Sink = std::function<void(std::vector<Record>&&)>;
 
   // Starts the I/O thread, which holds a reference to the loop until it has cleaned up.
   static std::shared_ptr<IoLoop> Start(ClientOptions options, Sink sink);
@@ -48,7 +49,7 @@ class IoLoop {
   // Cancels everything without reporting; returns at once (never waits for the network). Idempotent.
   void Stop();
 
-  // I/O thread only.
+  // I/O thread only. Records wait in an outbox and reach the sink in batches (FlushRecords).
   void Emit(Record&& record);
   void Finish(Job& job);          // the job is destroyed once the current callback returns
   void Spawn(std::unique_ptr<Job> job);  // start a follow-up job with no JS counterpart
@@ -114,12 +115,17 @@ class IoLoop {
   void Remove(uint64_t id);
   void ReapFinished();
   int MillisUntilNextTimer() const;
+  // Hands the outbox to the sink unless the last flush was under kRecordBatchWindow ago; returns
+  // how long the outbox may still wait (ms; kMaxWaitMs when it is empty).
+  int FlushRecords();
 
   ClientOptions options_;
   std::shared_ptr<const TrustStore> trust_;  // parsed on the I/O thread before the first transfer
   TransferSettings transferSettings_;
   std::mutex sinkMutex_;
   Sink sink_;  // cleared by Stop(): nothing is posted after it returns
+  std::vector<Record> outbox_;  // emitted, not yet handed to the sink
+  Clock::time_point lastFlush_{};
   CURLM* multi_ = nullptr;
   std::atomic<bool> stopping_{false};
 

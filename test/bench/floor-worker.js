@@ -6,7 +6,7 @@
 "use strict";
 
 const { setTimeout: sleep } = require("timers/promises");
-const { mainThreadCpuMs, median } = require("./measure");
+const { mainThreadCpuMs, median, startMeasurement } = require("./measure");
 
 const [emulatorUrl, pollArg] = process.argv.slice(2);
 const poll = Number(pollArg);
@@ -46,7 +46,24 @@ async function timePerBody(bodies, iterations) {
   return median(batches);
 }
 
+/**
+ * What measuring costs the JS thread by itself, per second of an idle window: the loop-delay
+ * histogram's 1 ms timer and the 20 ms RSS/fd sampler wake the thread about 1,050 times a second.
+ * Every peer pays it for its whole wall time; the bench shows JS-thread CPU with and without it.
+ */
+async function measurementCostPerSecond() {
+  const windows = [];
+  for (let i = 0; i < 3; i++) {
+    const measurement = startMeasurement();
+    await sleep(1000);
+    const m = measurement.stop();
+    windows.push((1000 * m.jsCpuMs) / m.wallMs);
+  }
+  return median(windows);
+}
+
 async function main() {
+  const measurementJsCpuMsPerSecond = await measurementCostPerSecond();
   const { statuses, result } = await captureBodies();
   const statusBodyMs = await timePerBody(statuses, 2000);
   const resultBodyMs = await timePerBody([result], 20000);
@@ -58,6 +75,7 @@ async function main() {
       statusBodyMs,
       resultBodyMs,
       floorPerSubscribeMs: statusBodyMs * statuses.length + resultBodyMs,
+      measurementJsCpuMsPerSecond,
     }),
   );
 }
