@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 // fal-native/electron, main-process side: register once, and renderers call the fal API through
 // IPC while credentials stay in main. The renderer side is fal-native/electron/preload.
 //

@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 // fal-native's local fal.ai emulator: a fal-compatible HTTP server for the demo, tests and
 // benchmarks. Start it, then point a client at `emulator.urls` (or `emulator.env`).
 //

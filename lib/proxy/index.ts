@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 // fal-native/proxy: a server-side proxy for fal clients running in browsers (or anywhere the key
 // must not be). The client sends its request to your route with the real fal URL in
 // `x-fal-target-url`; the proxy checks that it is a fal API URL, adds your key and streams fal's

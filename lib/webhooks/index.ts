@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 // fal-native/webhooks: verify fal's signed webhook deliveries and receive them in node:http,
 // Express and Next.js. See docs/webhooks.md.
 //
