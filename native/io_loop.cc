@@ -241,6 +241,8 @@ int IoLoop::Limit(const HostGate& gate) const {
 }
 
 std::string IoLoop::Admit(Transfer& transfer, HostGate* gate) {
+  std::string failure = transfer.Attach();
+  if (!failure.empty()) return failure;
   // Waiting for a connection being set up pays off only where it will be shared (HTTP/2); see the
   // constructor of Transfer for why it is not set otherwise.
   bool shared = gate && gate->protocol == HostGate::Protocol::Multiplexed;
@@ -256,7 +258,6 @@ std::string IoLoop::Admit(Transfer& transfer, HostGate* gate) {
 }
 
 std::string IoLoop::AddTransfer(Transfer& transfer) {
-  if (!transfer.easy()) return "curl_easy_init failed";
   if (transfer.hostKey().empty()) return Admit(transfer, nullptr);
   auto inserted = gates_.try_emplace(transfer.hostKey());
   HostGate& gate = inserted.first->second;

@@ -81,18 +81,24 @@ bool IsTextContentType(const std::string& contentType) {
 }  // namespace
 
 Transfer::Transfer(Call* owner, const RequestSpec& spec, const TransferSettings& settings, ProgressFn progress)
-    : owner_(owner), url_(spec.url), method_(spec.method), requestBody_(spec.body),
-      handles_(settings.handles), downloadPath_(spec.downloadTo), progress_(std::move(progress)),
-      awaitsModel_(spec.awaitsModel) {
+    : owner_(owner), spec_(spec), settings_(settings), progress_(std::move(progress)), awaitsModel_(spec.awaitsModel) {
   if (!awaitsModel_) hostKey_ = HostKey(spec.url, spec.proxy);
-  easy_ = handles_ ? handles_->Take() : curl_easy_init();
-  if (!easy_) return;  // IoLoop::AddTransfer reports it
+  // Opened now, so that a missing file fails the call before it waits for a connection.
+  if (spec.hasBodyFile) OpenBodyFile();
+}
+
+std::string Transfer::Attach() {
+  // The handle is taken only now: thousands of transfers may wait in their host's queue
+  // (IoLoop::AddTransfer), and a handle with its buffers is several kilobytes each.
+  const RequestSpec& spec = spec_;
+  easy_ = settings_.handles ? settings_.handles->Take() : curl_easy_init();
+  if (!easy_) return "curl_easy_init failed";
   curl_easy_setopt(easy_, CURLOPT_PRIVATE, this);
   // Removing a handle whose name is still being resolved must not wait for the resolver thread
   // (curl 8.14 joins it otherwise: a cancel or close would wait for DNS). The thread is detached
   // and finishes on its own.
   curl_easy_setopt(easy_, CURLOPT_QUICK_EXIT, 1L);
-  curl_easy_setopt(easy_, CURLOPT_URL, url_.c_str());
+  curl_easy_setopt(easy_, CURLOPT_URL, spec_.url.c_str());
   curl_easy_setopt(easy_, CURLOPT_ERRORBUFFER, errorBuffer_);
   curl_easy_setopt(easy_, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(easy_, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -106,7 +112,7 @@ Transfer::Transfer(Call* owner, const RequestSpec& spec, const TransferSettings&
   curl_easy_setopt(easy_, CURLOPT_ACCEPT_ENCODING, "");  // gzip, br, zstd: whatever curl has
   // HTTP/2 where TLS offers it (ALPN); plain http:// is HTTP/1.1 (no h2c), and saying so keeps
   // curl from holding transfers back for a connection whose version it does not know yet.
-  bool plain = url_.size() >= 7 && Lower(url_.substr(0, 7)) == "http://";
+  bool plain = spec_.url.size() >= 7 && Lower(spec_.url.substr(0, 7)) == "http://";
   curl_easy_setopt(easy_, CURLOPT_HTTP_VERSION, plain ? CURL_HTTP_VERSION_1_1 : CURL_HTTP_VERSION_2TLS);
   // No CURLOPT_PIPEWAIT here: curl 8.14 parks a transfer that waits for a connection still being
   // set up and, when that one turns out HTTP/1.1, wakes it only once some other transfer ends; a
@@ -122,7 +128,7 @@ Transfer::Transfer(Call* owner, const RequestSpec& spec, const TransferSettings&
   curl_easy_setopt(easy_, CURLOPT_TCP_KEEPCNT, kKeepAliveProbes);  // older curl: the OS default count
 #endif
   // Bodies kept in memory are capped; a download to a file may be as large as the disk allows.
-  if (downloadPath_.empty()) curl_easy_setopt(easy_, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(kMaxBodyBytes));
+  if (spec_.downloadTo.empty()) curl_easy_setopt(easy_, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(kMaxBodyBytes));
   if (progress_) {
     curl_easy_setopt(easy_, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(easy_, CURLOPT_XFERINFOFUNCTION, &Transfer::OnProgress);
@@ -132,7 +138,7 @@ Transfer::Transfer(Call* owner, const RequestSpec& spec, const TransferSettings&
   curl_easy_setopt(easy_, CURLOPT_WRITEDATA, this);
   curl_easy_setopt(easy_, CURLOPT_HEADERFUNCTION, &Transfer::OnHeader);
   curl_easy_setopt(easy_, CURLOPT_HEADERDATA, this);
-  if (settings.trust) settings.trust->ApplyTo(easy_);
+  if (settings_.trust) settings_.trust->ApplyTo(easy_);
   // JS decides the proxy of every request (lib/network/proxy.ts). An empty CURLOPT_PROXY and
   // CURLOPT_NOPROXY keep curl from reading the proxy environment variables with rules of its own.
   curl_easy_setopt(easy_, CURLOPT_PROXY, spec.proxy.c_str());
@@ -152,40 +158,44 @@ Transfer::Transfer(Call* owner, const RequestSpec& spec, const TransferSettings&
   // libcurl silently resends a request once when a reused keep-alive connection turns out to be
   // dead before any response byte. When the caller asked for no retries, a POST must reach the
   // server at most once, so it gets a connection of its own.
-  if (spec.retry.maxRetries == 0 && (method_ == "POST" || method_ == "PATCH")) {
+  if (spec.retry.maxRetries == 0 && (spec_.method == "POST" || spec_.method == "PATCH")) {
     curl_easy_setopt(easy_, CURLOPT_FRESH_CONNECT, 1L);
   }
 
-  SetUpBody(spec);
+  SetUpBody();
+  return "";
 }
 
-void Transfer::SetUpBody(const RequestSpec& spec) {
-  if (spec.hasBodyFile) {
-    bodyFile_ = platform::OpenFile(spec.bodyFilePath, "rb");
-    if (!bodyFile_ || platform::SeekFile(bodyFile_, spec.bodyFileOffset) != 0) {
-      FailLocally("cannot read " + spec.bodyFilePath, errno);
-      return;
-    }
-    bodyFileLeft_ = spec.bodyFileLength;
+void Transfer::OpenBodyFile() {
+  bodyFile_ = platform::OpenFile(spec_.bodyFilePath, "rb");
+  if (!bodyFile_ || platform::SeekFile(bodyFile_, spec_.bodyFileOffset) != 0) {
+    FailLocally("cannot read " + spec_.bodyFilePath, errno);
+    return;
+  }
+  bodyFileLeft_ = spec_.bodyFileLength;
+}
+
+void Transfer::SetUpBody() {
+  if (spec_.hasBodyFile) {
     curl_easy_setopt(easy_, CURLOPT_READFUNCTION, &Transfer::OnReadBody);
     curl_easy_setopt(easy_, CURLOPT_READDATA, this);
-    if (method_ == "PUT") {
+    if (spec_.method == "PUT") {
       curl_easy_setopt(easy_, CURLOPT_UPLOAD, 1L);
       curl_easy_setopt(easy_, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(bodyFileLeft_));
     } else {
       curl_easy_setopt(easy_, CURLOPT_POST, 1L);
       curl_easy_setopt(easy_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(bodyFileLeft_));
-      if (method_ != "POST") curl_easy_setopt(easy_, CURLOPT_CUSTOMREQUEST, method_.c_str());
+      if (spec_.method != "POST") curl_easy_setopt(easy_, CURLOPT_CUSTOMREQUEST, spec_.method.c_str());
     }
-  } else if (method_ == "GET") {
+  } else if (spec_.method == "GET") {
     curl_easy_setopt(easy_, CURLOPT_HTTPGET, 1L);
-  } else if (method_ == "HEAD") {
+  } else if (spec_.method == "HEAD") {
     curl_easy_setopt(easy_, CURLOPT_NOBODY, 1L);
   } else {
     // POSTFIELDS with a custom method sends the body (or Content-Length: 0) for PUT, DELETE, ...
-    curl_easy_setopt(easy_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(requestBody_.size()));
-    curl_easy_setopt(easy_, CURLOPT_POSTFIELDS, requestBody_.data());
-    if (method_ != "POST") curl_easy_setopt(easy_, CURLOPT_CUSTOMREQUEST, method_.c_str());
+    curl_easy_setopt(easy_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(spec_.body.size()));
+    curl_easy_setopt(easy_, CURLOPT_POSTFIELDS, spec_.body.data());
+    if (spec_.method != "POST") curl_easy_setopt(easy_, CURLOPT_CUSTOMREQUEST, spec_.method.c_str());
   }
 }
 
@@ -223,12 +233,13 @@ int Transfer::OnProgress(void* self, curl_off_t dlTotal, curl_off_t dlNow, curl_
 
 int64_t Transfer::BytesMoved() const {
   curl_off_t sent = 0;
-  curl_easy_getinfo(easy_, CURLINFO_SIZE_UPLOAD_T, &sent);
+  if (easy_) curl_easy_getinfo(easy_, CURLINFO_SIZE_UPLOAD_T, &sent);
   return static_cast<int64_t>(sent) + received_;
 }
 
 bool Transfer::MustMakeProgress() const {
   if (responseStarted_) return !sinking_;
+  if (!easy_) return false;  // still waiting for a connection in its host's queue
   curl_off_t connected = 0, sent = 0, total = -1;
   curl_easy_getinfo(easy_, CURLINFO_CONNECT_TIME_T, &connected);
   if (connected == 0) return false;  // still connecting: the connect deadline's business
@@ -246,10 +257,10 @@ bool Transfer::StartDownloadFile() {
   // Written next to the target and renamed on success, so a failed or cancelled download never
   // leaves a truncated file under the requested name.
   std::random_device random;
-  downloadTempPath_ = downloadPath_ + ".fal-native-" + std::to_string(random()) + ".part";
+  downloadTempPath_ = spec_.downloadTo + ".fal-native-" + std::to_string(random()) + ".part";
   downloadFile_ = platform::OpenFile(downloadTempPath_, "wb");
   if (!downloadFile_) {
-    FailLocally("cannot write " + downloadPath_, errno);
+    FailLocally("cannot write " + spec_.downloadTo, errno);
     downloadTempPath_.clear();
     return false;
   }
@@ -258,8 +269,8 @@ bool Transfer::StartDownloadFile() {
 
 Transfer::~Transfer() {
   // Its Call took it out of the multi handle first (Call::DropTransfer).
-  if (easy_ && handles_) {
-    handles_->Give(easy_);
+  if (easy_ && settings_.handles) {
+    settings_.handles->Give(easy_);
   } else if (easy_) {
     curl_easy_cleanup(easy_);
   }
@@ -285,13 +296,13 @@ size_t Transfer::OnBody(char* data, size_t size, size_t count, void* self) {
     // Only a successful body goes to the file; an error body stays in memory for the ApiError.
     bool successful = status >= 200 && status < 300;
     transfer->sinking_ = successful && transfer->sink_ != nullptr;
-    bool toFile = !transfer->downloadPath_.empty() && successful;
+    bool toFile = !transfer->spec_.downloadTo.empty() && successful;
     if (toFile && !transfer->StartDownloadFile()) return 0;
   }
   if (transfer->sinking_) return transfer->sink_(data, bytes);
   if (transfer->downloadFile_) {
     if (std::fwrite(data, 1, bytes, transfer->downloadFile_) != bytes) {
-      transfer->FailLocally("writing " + transfer->downloadPath_, errno);
+      transfer->FailLocally("writing " + transfer->spec_.downloadTo, errno);
       return 0;
     }
     return bytes;
@@ -323,7 +334,7 @@ HttpResponse Transfer::Head() const {
   curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &response.status);
   char* effective = nullptr;
   curl_easy_getinfo(easy_, CURLINFO_EFFECTIVE_URL, &effective);
-  response.url = effective ? effective : url_;
+  response.url = effective ? effective : spec_.url;
   // "HTTP/1.1 404 Not Found" -> "Not Found"; HTTP/2 has no reason phrase.
   size_t first = statusLine_.find(' ');
   size_t second = first == std::string::npos ? std::string::npos : statusLine_.find(' ', first + 1);
@@ -341,13 +352,13 @@ HttpResponse Transfer::TakeResponse() {
   HttpResponse response = Head();
   response.body = std::move(body_);
   bool successful = response.status >= 200 && response.status < 300;
-  if (!downloadPath_.empty() && successful) {
+  if (!spec_.downloadTo.empty() && successful) {
     // An empty body never opened the file: create it now, so the download exists either way.
     if (!downloadFile_ && downloadTempPath_.empty() && !StartDownloadFile()) return response;
     bool flushed = std::fclose(downloadFile_) == 0;
     downloadFile_ = nullptr;
-    if (!flushed || platform::ReplaceFile(downloadTempPath_, downloadPath_) != 0) {
-      FailLocally("writing " + downloadPath_, errno);
+    if (!flushed || platform::ReplaceFile(downloadTempPath_, spec_.downloadTo) != 0) {
+      FailLocally("writing " + spec_.downloadTo, errno);
       return response;
     }
     downloadCommitted_ = true;

@@ -34,18 +34,20 @@ using BodySink = std::function<size_t(const char* data, size_t size)>;
 
 class Transfer {
  public:
-  // `spec` (its body in particular) is borrowed and must outlive the transfer.
+  // `spec` and `settings` are borrowed and must outlive the transfer. No curl handle yet: see Attach.
   Transfer(Call* owner, const RequestSpec& spec, const TransferSettings& settings, ProgressFn progress);
   ~Transfer();
   Transfer(const Transfer&) = delete;
   Transfer& operator=(const Transfer&) = delete;
 
-  CURL* easy() const { return easy_; }
+  // IoLoop, when curl takes the transfer: an easy handle set up from the spec; "" or what failed.
+  std::string Attach();
+  CURL* easy() const { return easy_; }  // nullptr until Attach
   Call* owner() const { return owner_; }
   bool inMulti() const { return inMulti_; }
   void SetInMulti(bool in) { inMulti_ = in; }
-  const std::string& url() const { return url_; }
-  const std::string& method() const { return method_; }
+  const std::string& url() const { return spec_.url; }
+  const std::string& method() const { return spec_.method; }
 
   // Fills status, headers and body after curl reports the transfer done with CURLE_OK.
   HttpResponse TakeResponse();
@@ -81,17 +83,16 @@ class Transfer {
   static size_t OnHeader(char* data, size_t size, size_t count, void* self);
   static size_t OnReadBody(char* buffer, size_t size, size_t count, void* self);
   static int OnProgress(void* self, curl_off_t dlTotal, curl_off_t dlNow, curl_off_t ulTotal, curl_off_t ulNow);
-  void SetUpBody(const RequestSpec& spec);
+  void OpenBodyFile();
+  void SetUpBody();
   bool StartDownloadFile();
   void FailLocally(const std::string& what, int error);
 
   Call* owner_;
+  const RequestSpec& spec_;
+  const TransferSettings& settings_;
   bool inMulti_ = false;
-  std::string url_;
-  std::string method_;
-  const std::string& requestBody_;  // the spec's, borrowed
   CURL* easy_ = nullptr;
-  EasyHandlePool* handles_;  // where easy_ goes back to (TransferSettings::handles)
   std::shared_ptr<void> headerList_;  // the spec's curl_slist, shared (RequestSpec::headerList)
   std::string statusLine_;
   std::string headerBlock_;
@@ -100,7 +101,6 @@ class Transfer {
 
   FILE* bodyFile_ = nullptr;
   int64_t bodyFileLeft_ = 0;
-  std::string downloadPath_;
   std::string downloadTempPath_;
   FILE* downloadFile_ = nullptr;
   bool bodyChecked_ = false;  // first body byte seen: decided memory vs. file
