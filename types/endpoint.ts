@@ -46,7 +46,7 @@ export type CallInput<Id extends string> = InputType<Id> | UploadableInput<Input
  * InputType/OutputType of each side with `Id` left generic. As fal-native's aliases and map are not
  * the official ones (they must not be: see below), that walks the ~1200 keys of one map against the
  * ~1200 of the other (`keyof EndpointTypeMap & Id` against the official EndpointType): about 750k
- * relations and 3 s per method, and the whole FalClient (run, subscribe, stream, queue.submit,
+ * relations and 2-4 s per method on a loaded 2-core machine, and the whole FalClient (run, subscribe, stream, queue.submit,
  * streaming.stream) exceeds TypeScript's budget: TS2859 "Excessive complexity comparing types" on
  * TypeScript 5, 6 and 7 (TS 5 and 6 sometimes got through when earlier checks had warmed caches).
  * queue.result, which takes no input, relates cheaply while the maps have the same keys, but once an
@@ -66,10 +66,16 @@ export type CallInput<Id extends string> = InputType<Id> | UploadableInput<Input
  *   by declaration merging the official InputType is `Record<string, any>`: an official-typed
  *   overload would accept any input for those endpoints whenever the typed one fails.
  *
- * Rejected: making EndpointTypeMap the official type (re-exporting it) — the official map is a type
- * alias, which declaration merging cannot extend, so applications could no longer add endpoints;
- * relating fal-native's conditional types to the official ones more cheaply (nesting the official
- * conditional inside fal-native's) — the byte-accepting input and the merged endpoints still leave
- * one direction of each parameter comparison that walks the map, and the result depended on the
- * TypeScript version.
+ * Rejected:
+ * - Making EndpointTypeMap the official type (re-exporting it): the official map is a type alias,
+ *   which declaration merging cannot extend (through any module path), so applications could no
+ *   longer add endpoints. And it is not enough: with the official map but fal-native's own
+ *   InputType/OutputType aliases the whole-client check still failed with TS2859 (23k
+ *   instantiations); only the official aliases themselves make it cheap, and those give an id the
+ *   application added `Record<string, any>` and `any`.
+ * - One signature whose conditional types relate more cheaply (e.g. fal-native's nested around the
+ *   official ones): methods' parameters are compared in both directions, and the byte-accepting
+ *   input or a merged endpoint leaves a direction in which `Id` stays generic against a map.
+ * - Breaking the comparison with a deferred or branded type: the relation that fails is between
+ *   the methods' own type parameters, which no wrapper of the map avoids.
  */
