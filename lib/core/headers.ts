@@ -85,12 +85,13 @@ export function userAgentHeader(): Record<string, string> {
  * Accept, Content-Type (also on GET, as the official client does), User-Agent.
  */
 export function baseHeaders(credentials: string | undefined, userAgent = getUserAgent()): Record<string, string> {
-  return {
-    ...(credentials ? { Authorization: `Key ${credentials}` } : {}),
-    Accept: "application/json",
-    "Content-Type": "application/json",
-    "User-Agent": userAgent,
-  };
+  // Built by assignment: spreading a conditional object here showed up in the subscribe profile.
+  const headers: Record<string, string> = {};
+  if (credentials) headers.Authorization = `Key ${credentials}`;
+  headers.Accept = "application/json";
+  headers["Content-Type"] = "application/json";
+  headers["User-Agent"] = userAgent;
+  return headers;
 }
 
 /**
