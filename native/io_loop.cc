@@ -121,7 +121,7 @@ void IoLoop::Run() {
 
     long curlWait = -1;
     curl_multi_timeout(multi_, &curlWait);
-    int wait = std::min(MillisUntilNextTimer(), FlushRecords());
+    int wait = (std::min)(MillisUntilNextTimer(), FlushRecords());  // parenthesized: <windows.h> min macro
     if (curlWait >= 0) wait = std::min<int>(wait, static_cast<int>(curlWait));
     if (!outcomes_.empty()) wait = 0;
     {
