@@ -244,7 +244,7 @@ std::string IoLoop::Admit(Transfer& transfer, HostGate* gate) {
   std::string failure = transfer.Attach();
   if (!failure.empty()) return failure;
   // Waiting for a connection being set up pays off only where it will be shared (HTTP/2); see the
-  // constructor of Transfer for why it is not set otherwise.
+  // Transfer::Attach for why it is not set otherwise.
   bool shared = gate && gate->protocol == HostGate::Protocol::Multiplexed;
   curl_easy_setopt(transfer.easy(), CURLOPT_PIPEWAIT, shared ? 1L : 0L);
   CURLMcode code = curl_multi_add_handle(multi_, transfer.easy());
