@@ -76,6 +76,22 @@ export function createQueueClient(ctx: CallContext, storage: StorageClient): Que
     return opts;
   }
 
+  /** status, result and cancel: one request about a request id, under the call's own limits. */
+  function requestIdCall<T>(
+    api: string,
+    opts: BaseQueueOptions & CallTimeoutOption,
+    call: Pick<CallParams, "method" | "url" | "kind">,
+    perCallRetry: Partial<RetryOptions>,
+  ): Promise<T> {
+    return performCall<T>(ctx, {
+      ...call,
+      api,
+      retry: retry(perCallRetry),
+      signal: opts.abortSignal,
+      timeout: opts.callTimeout ?? ctx.config.callTimeout,
+    });
+  }
+
   const queue: QueueClient = {
     async submit(endpointId, options): Promise<InQueueQueueStatus> {
       const opts = checkSubmitOptions("fal.queue.submit", endpointId, options);
@@ -86,15 +102,8 @@ export function createQueueClient(ctx: CallContext, storage: StorageClient): Que
     async status(endpointId, options): Promise<QueueStatus> {
       const opts = requestIdOptions<QueueStatusOptions & CallTimeoutOption>("fal.queue.status", endpointId, options);
       checkOptionTypes("fal.queue.status", opts, POLL_RULES.filter(([key]) => key === "logs"));
-      return performCall(ctx, {
-        method: "get",
-        url: statusUrl(endpointId, opts.requestId, opts.logs ?? false, bases()),
-        retry: retry(QUEUE_STATUS_RETRY),
-        signal: opts.abortSignal,
-        api: "fal.queue.status",
-        timeout: opts.callTimeout ?? ctx.config.callTimeout,
-        kind: "json",
-      });
+      const url = statusUrl(endpointId, opts.requestId, opts.logs ?? false, bases());
+      return requestIdCall("fal.queue.status", opts, { method: "get", url, kind: "json" }, QUEUE_STATUS_RETRY);
     },
 
     async streamStatus(endpointId, options) {
@@ -123,28 +132,14 @@ export function createQueueClient(ctx: CallContext, storage: StorageClient): Que
 
     async result<Output>(endpointId: string, options: BaseQueueOptions): Promise<Result<Output>> {
       const opts = requestIdOptions<BaseQueueOptions & CallTimeoutOption>("fal.queue.result", endpointId, options);
-      return performCall(ctx, {
-        method: "get",
-        url: resultUrl(endpointId, opts.requestId, bases()),
-        retry: retry(QUEUE_RETRY),
-        signal: opts.abortSignal,
-        api: "fal.queue.result",
-        timeout: opts.callTimeout ?? ctx.config.callTimeout,
-        kind: "result",
-      });
+      const url = resultUrl(endpointId, opts.requestId, bases());
+      return requestIdCall("fal.queue.result", opts, { method: "get", url, kind: "result" }, QUEUE_RETRY);
     },
 
     async cancel(endpointId, options): Promise<void> {
       const opts = requestIdOptions<BaseQueueOptions & CallTimeoutOption>("fal.queue.cancel", endpointId, options);
-      await performCall(ctx, {
-        method: "put",
-        url: cancelUrl(endpointId, opts.requestId, bases()),
-        retry: retry(CLIENT_RETRY),
-        signal: opts.abortSignal,
-        api: "fal.queue.cancel",
-        timeout: opts.callTimeout ?? ctx.config.callTimeout,
-        kind: "void",
-      });
+      const url = cancelUrl(endpointId, opts.requestId, bases());
+      await requestIdCall("fal.queue.cancel", opts, { method: "put", url, kind: "void" }, CLIENT_RETRY);
     },
   };
   return queue;
