@@ -2,8 +2,7 @@
 
 #include <simdjson.h>
 
-#include <algorithm>
-#include <cctype>
+#include "ascii.h"
 
 namespace falnative {
 namespace {
@@ -55,9 +54,7 @@ void ReadQueueFieldsLazily(std::string& body, QueueFields* fields) {
 // The one rule (also reported to JS as bodyIsJson): the official client's, a content type that
 // contains "application/json", compared case-insensitively.
 bool IsJsonContentType(const std::string& contentType) {
-  std::string type = contentType;
-  std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
-  return type.find("application/json") != std::string::npos;
+  return AsciiLower(contentType).find("application/json") != std::string::npos;
 }
 
 std::string ValidateJson(std::string& body, QueueFields* fields) {

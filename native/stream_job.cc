@@ -1,8 +1,8 @@
 #include "stream_job.h"
 
 #include <algorithm>
-#include <cctype>
 
+#include "ascii.h"
 #include "io_loop.h"
 #include "jobs.h"
 #include "json.h"
@@ -11,8 +11,7 @@ namespace falnative {
 namespace {
 
 bool IsEventStream(const std::string& contentType) {
-  std::string type = contentType.substr(0, contentType.find(';'));
-  std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::string type = AsciiLower(contentType.substr(0, contentType.find(';')));
   type.erase(std::remove(type.begin(), type.end(), ' '), type.end());
   return type == "text/event-stream";
 }

@@ -1,12 +1,12 @@
 #include "transfer.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <random>
 #include <string_view>
 
+#include "ascii.h"
 #include "errno_name.h"
 #include "json.h"
 #include "platform.h"
@@ -17,22 +17,11 @@ namespace {
 // Responses larger than this are refused instead of exhausting the host's memory.
 constexpr size_t kMaxBodyBytes = size_t{1} << 30;
 
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-  return text;
-}
-
 std::string_view Trim(std::string_view text) {
   size_t begin = text.find_first_not_of(" \t\r\n");
   if (begin == std::string_view::npos) return {};
   size_t end = text.find_last_not_of(" \t\r\n");
   return text.substr(begin, end - begin + 1);
-}
-
-bool EqualsIgnoringCase(std::string_view text, std::string_view lower) {
-  return text.size() == lower.size() && std::equal(text.begin(), text.end(), lower.begin(), [](char a, char b) {
-           return std::tolower(static_cast<unsigned char>(a)) == b;
-         });
 }
 
 // The value of the last header `name` (lower-case) in a raw block, "" when absent. Runs for a few
@@ -45,7 +34,7 @@ std::string HeaderValue(std::string_view block, std::string_view name) {
     if (end == std::string_view::npos) end = block.size();
     std::string_view line = block.substr(pos, end - pos);
     size_t colon = line.find(':');
-    if (colon != std::string_view::npos && EqualsIgnoringCase(line.substr(0, colon), name)) {
+    if (colon != std::string_view::npos && EqualsIgnoringAsciiCase(line.substr(0, colon), name)) {
       value = Trim(line.substr(colon + 1));
     }
     pos = end + 2;
@@ -57,7 +46,7 @@ std::string HeaderValue(std::string_view block, std::string_view name) {
 std::string HostKey(const std::string& url, const std::string& proxy) {
   size_t scheme = url.find("://");
   size_t end = scheme == std::string::npos ? std::string::npos : url.find_first_of("/?#", scheme + 3);
-  std::string key = Lower(url.substr(0, end));
+  std::string key = AsciiLower(url.substr(0, end));
   if (!proxy.empty()) key += " via " + proxy;
   return key;
 }
@@ -72,7 +61,7 @@ std::string ErrnoCode(int error) {
 constexpr auto kProgressInterval = std::chrono::milliseconds(50);
 
 bool IsTextContentType(const std::string& contentType) {
-  std::string type = Lower(contentType);
+  std::string type = AsciiLower(contentType);
   return type.empty() || type.find("json") != std::string::npos || type.rfind("text/", 0) == 0 ||
          type.find("xml") != std::string::npos || type.find("javascript") != std::string::npos ||
          type.find("x-www-form-urlencoded") != std::string::npos;
@@ -112,7 +101,7 @@ std::string Transfer::Attach() {
   curl_easy_setopt(easy_, CURLOPT_ACCEPT_ENCODING, "");  // gzip, br, zstd: whatever curl has
   // HTTP/2 where TLS offers it (ALPN); plain http:// is HTTP/1.1 (no h2c), and saying so keeps
   // curl from holding transfers back for a connection whose version it does not know yet.
-  bool plain = spec_.url.size() >= 7 && Lower(spec_.url.substr(0, 7)) == "http://";
+  bool plain = spec_.url.size() >= 7 && AsciiLower(spec_.url.substr(0, 7)) == "http://";
   curl_easy_setopt(easy_, CURLOPT_HTTP_VERSION, plain ? CURL_HTTP_VERSION_1_1 : CURL_HTTP_VERSION_2TLS);
   // No CURLOPT_PIPEWAIT here: curl 8.14 parks a transfer that waits for a connection still being
   // set up and, when that one turns out HTTP/1.1, wakes it only once some other transfer ends; a
