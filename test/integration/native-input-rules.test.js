@@ -50,21 +50,28 @@ test("valid JSON deeper than 1,024 levels is not refused (JSON.parse accepts it)
   client.close();
 });
 
+/** One native subscribe against a throwaway server answering with `handler`; its final record. */
+async function subscribeAgainst(handler) {
+  const server = http.createServer(handler);
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { client, final } = rawClient();
+  try {
+    return await final(client.subscribe(subscribeSpec(`http://127.0.0.1:${server.address().port}`)));
+  } finally {
+    client.close();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
 test.each([[".."], ["."], [""]])("a server-sent request_id of %p is refused: no status, result or cancel call is made", async (requestId) => {
   // Its own server: the script server reads paths through WHATWG URL, which resolves dot segments.
   const seen = [];
-  const server = http.createServer((req, res) => {
+  const record = await subscribeAgainst((req, res) => {
     seen.push(`${req.method} ${req.url}`);
     res.setHeader("content-type", "application/json");
     if (req.method === "POST") res.end(JSON.stringify({ request_id: requestId }));
     else res.end(JSON.stringify({ status: "COMPLETED" }));
   });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${server.address().port}`;
-  const { client, final } = rawClient();
-  const record = await final(client.subscribe(subscribeSpec(url)));
-  client.close();
-  await new Promise((resolve) => server.close(resolve));
   // The subscribe ends with the submit's own response, which JS reports as "no usable request_id".
   expect(seen).toEqual(["POST /m/x"]);
   expect(record).toMatchObject({ type: "response", response: { status: 200 } });
@@ -74,18 +81,12 @@ test.each([[".."], ["."], [""]])("a server-sent request_id of %p is refused: no 
 test("bodies simdjson refuses but JSON.parse accepts reach JS unvalidated; queue fields are still read", async () => {
   const statuses = ['{"status":"COMPLETED","seed":1e400}', '{"note":"\\uDE00 lone","status":"COMPLETED"}'];
   for (const status of statuses) expect(() => JSON.parse(status)).not.toThrow();
-  const server = http.createServer((req, res) => {
+  const record = await subscribeAgainst((req, res) => {
     res.setHeader("content-type", "application/json");
     if (req.method === "POST") res.end('{"request_id":"r1","big":1e400}');
     else if (req.url.endsWith("/status?logs=0")) res.end(statuses.shift() ?? '{"status":"COMPLETED"}');
     else res.end('{"images":[],"seed":1e400}');
   });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${server.address().port}`;
-  const { client, final } = rawClient();
-  const record = await final(client.subscribe(subscribeSpec(url)));
-  client.close();
-  await new Promise((resolve) => server.close(resolve));
   expect(record.response.jsonError).toBeUndefined();
   expect(JSON.parse(record.response.body)).toEqual({ images: [], seed: Infinity });
 });
