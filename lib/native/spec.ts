@@ -78,9 +78,10 @@ type HeaderEntries = [name: string, value: string | undefined][];
 
 /** Header lines with the User-Agent added when the caller did not set one. */
 export function headerLines(headers: Headers): string[] {
-  const cached = recentHeaderLines.find((entry) => sameHeaders(entry.headers, headers));
+  const names = Object.keys(headers);
+  const cached = recentHeaderLines.find((entry) => sameHeaders(entry.headers, names, headers));
   if (cached) return cached.lines;
-  const hasUserAgent = Object.keys(headers).some((name) => name.toLowerCase() === "user-agent" && headers[name] !== undefined);
+  const hasUserAgent = names.some((name) => name.toLowerCase() === "user-agent" && headers[name] !== undefined);
   const lines = Object.freeze(toHeaderLines(hasUserAgent ? headers : { ...headers, ...userAgentHeader() })) as string[];
   const entries = Object.entries(headers);
   // Array values are joined into their line: such sets are rare and simply not kept.
@@ -98,13 +99,8 @@ const RECENT_HEADER_SETS = 4;
 const recentHeaderLines: { headers: HeaderEntries; lines: string[] }[] = [];
 
 /** Same names with the same values in the same order (the order of the lines). */
-function sameHeaders(entries: HeaderEntries, headers: Headers): boolean {
-  let i = 0;
-  for (const name of Object.keys(headers)) {
-    const entry = entries[i++];
-    if (entry === undefined || entry[0] !== name || entry[1] !== headers[name]) return false;
-  }
-  return i === entries.length;
+function sameHeaders(entries: HeaderEntries, names: string[], headers: Headers): boolean {
+  return names.length === entries.length && names.every((name, i) => entries[i][0] === name && entries[i][1] === headers[name]);
 }
 
 /** One native request spec. Throws a TypeError for a bad method, URL or header. */
